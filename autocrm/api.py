@@ -1,0 +1,26 @@
+"""The HTTP API under /api/v1/: one NinjaAPI, one router per app, one error envelope."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from autocrm.accounts.api import router as accounts_router
+from autocrm.accounts.auth import ActiveSessionAuth, BearerTokenAuth
+from autocrm.core.api import router as core_router
+from autocrm.core.api_errors import install_error_handlers
+from autocrm.network.api import router as network_router
+
+api = NinjaAPI(
+    title="autocrm API",
+    version="1",
+    description="The automotive CRM's API. Authenticate with a personal token "
+    "(`Authorization: Bearer ...`, created on your profile page) or a browser session.",
+    auth=[BearerTokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/", core_router)
+api.add_router("/network", network_router)

@@ -1,0 +1,99 @@
+"""Network endpoints: regions and dealers (read for every role, within scope; write for
+administrators)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from autocrm.core.api_schemas import PageOut, PageParams
+from autocrm.core.pagination import keyset_page
+from autocrm.core.scoping import access_object
+from autocrm.network import services
+from autocrm.network.filters import DealerFilterSet, RegionFilterSet
+from autocrm.network.models import Dealer, DealerGroup, Region
+from autocrm.network.schemas import DealerIn, DealerOut, DealerPatch, RegionIn, RegionOut
+
+router = Router(tags=["network"])
+
+
+def _filtered(filterset_class: Any, request: HttpRequest, queryset: Any) -> Any:
+    filterset = filterset_class(request.GET, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def _resolve(user: Any, model: Any, field: str, pk: int | None) -> Any:
+    """A referenced record, looked up within the user's scope; unknown ids name the field."""
+    if pk is None:
+        return None
+    found = model.objects.visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: _("No such record: %(id)s.") % {"id": pk}})
+    return found
+
+
+def _dealer_data(user: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    data = dict(payload)
+    if "region_id" in data:
+        data["region"] = _resolve(user, Region, "region_id", data.pop("region_id"))
+    if "group_id" in data:
+        data["group"] = _resolve(user, DealerGroup, "group_id", data.pop("group_id"))
+    return data
+
+
+@router.get("/regions", response=PageOut[RegionOut], summary="Regions, by code")
+def region_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    queryset = _filtered(RegionFilterSet, request, Region.objects.visible_to(request.user))
+    result = keyset_page(queryset, ordering=("code",), cursor=page.cursor, limit=page.limit)
+    return {"items": result.items, "next_cursor": result.next_cursor}
+
+
+@router.get("/regions/{region_id}", response=RegionOut)
+def region_detail(request: HttpRequest, region_id: int) -> Region:
+    return access_object(request.user, Region.objects.all(), pk=region_id)
+
+
+@router.post("/regions", response={201: RegionOut})
+def region_create(request: HttpRequest, payload: RegionIn) -> tuple[int, Region]:
+    data = payload.dict()
+    data["parent"] = _resolve(request.user, Region, "parent_id", data.pop("parent_id"))
+    return 201, services.region_create(actor=request.user, data=data)
+
+
+@router.get("/dealers", response=PageOut[DealerOut], summary="Dealers and service stations")
+def dealer_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    queryset = _filtered(
+        DealerFilterSet, request, Dealer.objects.visible_to(request.user).select_related("region")
+    )
+    result = keyset_page(queryset, ordering=("code",), cursor=page.cursor, limit=page.limit)
+    return {"items": result.items, "next_cursor": result.next_cursor}
+
+
+@router.get("/dealers/{dealer_id}", response=DealerOut)
+def dealer_detail(request: HttpRequest, dealer_id: int) -> Dealer:
+    return access_object(request.user, Dealer.objects.select_related("region"), pk=dealer_id)
+
+
+@router.post("/dealers", response={201: DealerOut})
+def dealer_create(request: HttpRequest, payload: DealerIn) -> tuple[int, Dealer]:
+    data = _dealer_data(request.user, payload.dict())
+    return 201, services.dealer_create(actor=request.user, data=data)
+
+
+@router.patch("/dealers/{dealer_id}", response=DealerOut)
+def dealer_update(request: HttpRequest, dealer_id: int, payload: DealerPatch) -> Dealer:
+    dealer = access_object(request.user, Dealer.objects.all(), pk=dealer_id)
+    sent = payload.dict(exclude_unset=True)
+    expected_version = sent.pop("version", None)
+    return services.dealer_update(
+        actor=request.user,
+        dealer=dealer,
+        data=_dealer_data(request.user, sent),
+        expected_version=expected_version,
+    )

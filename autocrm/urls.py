@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from autocrm.api import api
+
+urlpatterns = [
+    path("", include("autocrm.core.urls")),
+    path("accounts/", include("autocrm.accounts.urls")),
+    path("network/", include("autocrm.network.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
