@@ -12,6 +12,7 @@ from autocrm import env
 CONFIG = env.load()
 BASE_DIR = env.BASE_DIR
 CONFIG.var_dir.mkdir(parents=True, exist_ok=True)
+CONFIG.static_root.mkdir(parents=True, exist_ok=True)
 
 DEBUG = CONFIG.debug
 SECRET_KEY = CONFIG.secret_key
@@ -146,7 +147,10 @@ MEDIA_URL = "media/"
 
 if CONFIG.redis_url:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG.redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.redis_url,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -11,8 +11,9 @@ from tests.factories import DealerFactory, UserFactory, region_tree
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_and_english_free(settings: Any, tmp_path: Any) -> None:
-    """Tests run tasks immediately and keep uploaded files in a temporary folder."""
+def _test_settings(settings: Any, tmp_path: Any) -> None:
+    """Tests run tasks immediately, hash passwords fast and keep files in a temporary folder."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from autocrm.accounts.models import authenticated_user
+
 router = Router(tags=["accounts"])
 
 
@@ -19,7 +21,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The user the request is authenticated as")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = authenticated_user(request)
     return MeOut(
         id=user.pk,
         username=user.username,

@@ -6,8 +6,9 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.accounts.choices import (
@@ -51,7 +52,7 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    objects = UserManager()
+    objects: UserManager[User] = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("user")
@@ -91,6 +92,14 @@ class User(AbstractUser):
             errors["hq_department"] = _("Only headquarters staff belong to an HQ department.")
         if errors:
             raise ValidationError(errors)
+
+
+def authenticated_user(request: HttpRequest) -> User:
+    """The logged-in user of a request that authentication has already let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def hash_token(raw_token: str) -> str:

@@ -31,7 +31,13 @@ _PYDANTIC_MESSAGES = {
 
 
 def envelope(
-    api: NinjaAPI, request: HttpRequest, *, status: int, code: str, message: Any, details: Any = None
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: Any,
+    details: Any = None,
 ) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": str(message), "details": details}, status=status
@@ -62,34 +68,52 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
         return envelope(
-            api, request, status=422, code=ErrorCode.VALIDATION,
-            message=_("Some fields are not valid."), details=_pydantic_details(error.errors),
+            api,
+            request,
+            status=422,
+            code=ErrorCode.VALIDATION,
+            message=_("Some fields are not valid."),
+            details=_pydantic_details(error.errors),
         )
 
     @api.exception_handler(DjangoValidationError)
     def invalid_record(request: HttpRequest, error: DjangoValidationError) -> HttpResponse:
         return envelope(
-            api, request, status=422, code=ErrorCode.VALIDATION,
-            message=_("Some fields are not valid."), details=django_validation_details(error),
+            api,
+            request,
+            status=422,
+            code=ErrorCode.VALIDATION,
+            message=_("Some fields are not valid."),
+            details=django_validation_details(error),
         )
 
     @api.exception_handler(ApplicationError)
     def refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
         return envelope(
-            api, request, status=error.status, code=error.code,
-            message=error.message, details=error.details,
+            api,
+            request,
+            status=error.status,
+            code=error.code,
+            message=error.message,
+            details=error.details,
         )
 
     @api.exception_handler(AuthenticationError)
     def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
         return envelope(
-            api, request, status=401, code=ErrorCode.NOT_AUTHENTICATED,
+            api,
+            request,
+            status=401,
+            code=ErrorCode.NOT_AUTHENTICATED,
             message=_("Log in or send a valid API token (Authorization: Bearer ...)."),
         )
 
-    def not_found(request: HttpRequest, error: Exception) -> HttpResponse:
+    def not_found(request: HttpRequest, error: Any) -> HttpResponse:
         return envelope(
-            api, request, status=404, code=ErrorCode.NOT_FOUND,
+            api,
+            request,
+            status=404,
+            code=ErrorCode.NOT_FOUND,
             message=_("Not found."),
         )
 
@@ -99,7 +123,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaThrottled)
     def throttled(request: HttpRequest, error: NinjaThrottled) -> HttpResponse:
         return envelope(
-            api, request, status=429, code=ErrorCode.THROTTLED,
+            api,
+            request,
+            status=429,
+            code=ErrorCode.THROTTLED,
             message=_("Too many requests; try again later."),
         )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -51,10 +51,10 @@ def scope_for(user: User | AnonymousUser | None) -> Scope | None:
     """The user's scope, or None when they may see nothing at all."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    cached = getattr(user, _SCOPE_CACHE_ATTRIBUTE, False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    scope = _compute_scope(user)  # type: ignore[arg-type]
+    if hasattr(user, _SCOPE_CACHE_ATTRIBUTE):
+        cached: Scope | None = getattr(user, _SCOPE_CACHE_ATTRIBUTE)
+        return cached
+    scope = _compute_scope(user)
     setattr(user, _SCOPE_CACHE_ATTRIBUTE, scope)
     return scope
 
@@ -70,7 +70,7 @@ def _compute_scope(user: User) -> Scope | None:
     if membership == Membership.HQ:
         return Scope(sees_everything=True, user_id=user.pk)
     if membership == Membership.REGION:
-        if user.region_id is None:
+        if user.region is None:
             return None
         region_path = user.region.path
         return Scope(region_path=region_path, user_id=user.pk) if region_path else None
@@ -133,7 +133,7 @@ def access_object(
     """Fetch one object as the user; missing and out-of-scope are both a 404."""
     try:
         return visible_to(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.checks import Error
+from django.core.checks import CheckMessage, Error
 from django.core.files.storage import FileSystemStorage
 
 
@@ -21,7 +21,7 @@ class NodePackageFinder(BaseFinder):
         root = Path(settings.NODE_MODULES_DIR)
         return {name: root / source for name, source in settings.NODE_PACKAGE_FILES.items()}
 
-    def check(self, **kwargs: Any) -> list[Error]:
+    def check(self, **kwargs: Any) -> list[CheckMessage]:
         missing = [str(path) for path in self._files().values() if not path.is_file()]
         if not missing:
             return []
@@ -33,7 +33,7 @@ class NodePackageFinder(BaseFinder):
             )
         ]
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         source = self._files().get(path)
         if source is None or not source.is_file():
             return [] if find_all else ""

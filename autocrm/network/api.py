@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from autocrm.core.api_schemas import PageOut, PageParams
 from autocrm.core.pagination import keyset_page
@@ -60,10 +60,10 @@ def region_detail(request: HttpRequest, region_id: int) -> Region:
 
 
 @router.post("/regions", response={201: RegionOut})
-def region_create(request: HttpRequest, payload: RegionIn) -> tuple[int, Region]:
+def region_create(request: HttpRequest, payload: RegionIn) -> Status:
     data = payload.dict()
     data["parent"] = _resolve(request.user, Region, "parent_id", data.pop("parent_id"))
-    return 201, services.region_create(actor=request.user, data=data)
+    return Status(201, services.region_create(actor=request.user, data=data))
 
 
 @router.get("/dealers", response=PageOut[DealerOut], summary="Dealers and service stations")
@@ -81,9 +81,9 @@ def dealer_detail(request: HttpRequest, dealer_id: int) -> Dealer:
 
 
 @router.post("/dealers", response={201: DealerOut})
-def dealer_create(request: HttpRequest, payload: DealerIn) -> tuple[int, Dealer]:
+def dealer_create(request: HttpRequest, payload: DealerIn) -> Status:
     data = _dealer_data(request.user, payload.dict())
-    return 201, services.dealer_create(actor=request.user, data=data)
+    return Status(201, services.dealer_create(actor=request.user, data=data))
 
 
 @router.patch("/dealers/{dealer_id}", response=DealerOut)
