@@ -31,7 +31,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
     extra_context = {"breadcrumbs": [{"label": gettext_lazy("Change password")}]}
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -13,6 +14,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import Throttled as NinjaThrottled
 
 from autocrm.core.errors import ApplicationError, ErrorCode
+
+logger = logging.getLogger("autocrm.api")
 
 # Translated messages for the pydantic error types users meet most often.
 _PYDANTIC_MESSAGES = {
@@ -128,6 +131,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             status=429,
             code=ErrorCode.THROTTLED,
             message=_("Too many requests; try again later."),
+        )
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+        logger.exception("unexpected API error on %s", request.path)
+        return envelope(
+            api,
+            request,
+            status=500,
+            code=ErrorCode.SERVER_ERROR,
+            message=_("Something went wrong on our side; the error was logged."),
         )
 
     @api.exception_handler(HttpError)

@@ -8,12 +8,11 @@ runs it again from the beginning.
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +37,9 @@ class JobReporter:
 
     def log(self, line: str) -> None:
         stamp = timezone.localtime().strftime("%H:%M:%S")
-        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), f"[{stamp}] {line}\n"))
+        Job.objects.filter(pk=self.job.pk).update(
+            log=Concat(F("log"), Value(f"[{stamp}] {line}\n"))
+        )
 
 
 JobHandler = Callable[[Job, JobReporter], None]
@@ -111,11 +112,12 @@ def job_run(job_id: int) -> None:
             raise UnknownJobKind
         handler(job, reporter)
     except Exception as error:
-        logger.warning("job %s failed: %s", job_id, error)
-        reporter.log(traceback.format_exc(limit=5))
+        # The reason goes to the user; the traceback (server paths included) to the server log.
+        logger.exception("job %s (%s) failed", job_id, job.kind)
+        reason = str(error) or error.__class__.__name__
         Job.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, error=str(error) or error.__class__.__name__,
-            finished_at=timezone.now(),
+            status=JobStatus.FAILED, error=reason, finished_at=timezone.now()
         )
+        reporter.log(_("Failed: %(reason)s") % {"reason": reason})
         return
     Job.objects.filter(pk=job_id).update(status=JobStatus.SUCCEEDED, finished_at=timezone.now())

@@ -33,7 +33,9 @@ class KeysetPage(Generic[RowT]):
 
 
 def _encode(values: list[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime.date | datetime.datetime) else v for v in values]
+    plain = [
+        v.isoformat() if isinstance(v, datetime.date | datetime.datetime) else v for v in values
+    ]
     raw = json.dumps(plain, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

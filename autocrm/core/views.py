@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from autocrm.core.errors import ApplicationError
+from autocrm.core.errors import ApplicationError, InvalidCursor
 from autocrm.core.jobs import job_retry
 from autocrm.core.models import Job
 from autocrm.core.pagination import keyset_page
@@ -23,23 +25,42 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    query = request.GET.get("q", "").strip()
     groups = search_everything(request.user, query)
-    template = "core/_search_results.html" if request.headers.get("HX-Request") else "core/search.html"
-    return render(request, template, {"query": query, "groups": groups})
+    # htmx asks for the results only, except when it restores a page from history.
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "core/_search_results.html" if partial else "core/search.html"
+    context = {"query": query, "groups": groups, "breadcrumbs": [{"label": _("Search")}]}
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = visible_to(request.user, Job.objects.select_related("created_by"))
-    page = keyset_page(jobs, ordering=("-id",), cursor=request.GET.get("cursor"), limit=50)
-    return render(request, "core/job_list.html", {"page": page})
+    # The log can be long; the list does not show it.
+    jobs = visible_to(
+        request.user, Job.objects.select_related("created_by").defer("log", "parameters", "error")
+    )
+    try:
+        page = keyset_page(jobs, ordering=("-id",), cursor=request.GET.get("cursor"), limit=50)
+    except InvalidCursor as error:
+        messages.error(request, str(error.message))
+        return redirect("core:job_list")
+    context = {"page": page, "breadcrumbs": [{"label": _("Jobs")}]}
+    return render(request, "core/job_list.html", context)
 
 
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = access_object(request.user, Job.objects.all(), pk=job_id)
-    return render(request, "core/job_detail.html", {"job": job})
+    job = access_object(request.user, Job.objects.select_related("created_by"), pk=job_id)
+    breadcrumbs = [
+        {"label": _("Jobs"), "url": reverse("core:job_list")},
+        {"label": job.title},
+    ]
+    return render(request, "core/job_detail.html", {"job": job, "breadcrumbs": breadcrumbs})
 
 
 @login_required
@@ -68,5 +89,8 @@ def job_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def job_result(request: HttpRequest, job_id: int) -> FileResponse:
     job = access_object(request.user, Job.objects.exclude(result_file=""), pk=job_id)
-    return FileResponse(job.result_file.open("rb"), as_attachment=True,
-                        filename=job.result_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result_file.name.rsplit("/", 1)[-1],
+    )
