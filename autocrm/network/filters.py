@@ -56,6 +56,8 @@ class DealerGroupFilterSet(django_filters.FilterSet):
         model = DealerGroup
         fields = ["q"]
 
-    def search(self, queryset: QuerySet[DealerGroup], name: str, value: str) -> QuerySet[DealerGroup]:
+    def search(
+        self, queryset: QuerySet[DealerGroup], name: str, value: str
+    ) -> QuerySet[DealerGroup]:
         value = value.strip()
         return queryset.filter(Q(code__istartswith=value) | Q(name__icontains=value))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -11,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrm.core.scoping import Scope, ScopedQuerySet
 from autocrm.network.choices import DealerType, DepartmentKind, RegionLevel
-
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
@@ -91,7 +89,9 @@ class Dealer(models.Model):
     """A dealer (4S, sales only or service only). A dealer with the service capability is a
     service station."""
 
-    code = models.CharField(_("dealer code"), max_length=20, unique=True, validators=[code_validator])
+    code = models.CharField(
+        _("dealer code"), max_length=20, unique=True, validators=[code_validator]
+    )
     name = models.CharField(_("name"), max_length=200)
     dealer_type = models.CharField(_("type"), max_length=16, choices=DealerType.choices)
     sells_vehicles = models.BooleanField(_("sales"), default=True)

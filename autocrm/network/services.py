@@ -53,8 +53,10 @@ def _check_region_parent(level: str, parent: Region | None) -> None:
         raise ValidationError({"parent": _("A sales area has no parent region.")})
     if expected is not None and (parent is None or parent.level != expected):
         raise ValidationError(
-            {"parent": _("The parent of a %(level)s must be a %(parent)s.")
-             % {"level": RegionLevel(level).label, "parent": expected.label}}
+            {
+                "parent": _("The parent of a %(level)s must be a %(parent)s.")
+                % {"level": RegionLevel(level).label, "parent": expected.label}
+            }
         )
 
 
