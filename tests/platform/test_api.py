@@ -237,3 +237,19 @@ def test_region_create_through_the_api_sets_the_subtree_path(
     )
     assert wrong_level.status_code == 422
     assert wrong_level.json()["details"][0]["field"] == "parent"
+
+
+def test_an_unexpected_error_gets_the_envelope_not_a_traceback(
+    client: Any, user_in: Any, network: dict, monkeypatch: Any
+) -> None:
+    from autocrm.network import api as network_api
+
+    def explode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(network_api, "keyset_page", explode)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/network/dealers", **bearer(user_in(Role.ADMINISTRATOR)))
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"
+    assert "database on fire" not in response.content.decode()
