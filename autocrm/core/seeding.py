@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 from faker import Faker
 
@@ -194,7 +195,7 @@ NETWORK: list[tuple[str, str, list[Province]]] = [
             ("510100", "成都市", "028", 5, "武侯区 锦江区 青羊区 金牛区 成华区 双流区"),
             ("510700", "绵阳市", "0816", 2, "涪城区 游仙区")]),
         ("520000", "贵州省", "GZ", [("520100", "贵阳市", "0851", 3, "南明区 云岩区 观山湖区")]),
-        ("530000", "云南省", "YN", [("530100", "昆明市", "0871", 3, "五华区 盘龙区 官渡区 西山区")]),
+        ("530000", "云南省", "YN", [("530100", "昆明市", "0871", 3, "五华区 盘龙区 官渡区 西山区")]),  # noqa: E501
     ]),
     ("CENTRAL", "华中", [
         ("420000", "湖北省", "HB", [
@@ -215,15 +216,15 @@ NETWORK: list[tuple[str, str, list[Province]]] = [
         ("610000", "陕西省", "SN", [("610100", "西安市", "029", 5, "雁塔区 未央区 长安区 碑林区 莲湖区")]),  # noqa: E501
         ("620000", "甘肃省", "GS", [("620100", "兰州市", "0931", 2, "城关区 七里河区 安宁区")]),
         ("630000", "青海省", "QH", [("630100", "西宁市", "0971", 1, "城西区 城东区 城北区")]),
-        ("640000", "宁夏回族自治区", "NX", [("640100", "银川市", "0951", 1, "兴庆区 金凤区 西夏区")]),
+        ("640000", "宁夏回族自治区", "NX", [("640100", "银川市", "0951", 1, "兴庆区 金凤区 西夏区")]),  # noqa: E501
         ("650000", "新疆维吾尔自治区", "XJ", [("650100", "乌鲁木齐市", "0991", 2, "天山区 沙依巴克区 新市区")]),  # noqa: E501
     ]),
     ("NORTHEAST", "东北", [
         ("210000", "辽宁省", "LN", [
             ("210100", "沈阳市", "024", 3, "和平区 沈河区 皇姑区 铁西区 浑南区"),
             ("210200", "大连市", "0411", 3, "中山区 西岗区 沙河口区 甘井子区")]),
-        ("220000", "吉林省", "JL", [("220100", "长春市", "0431", 3, "朝阳区 南关区 宽城区 绿园区")]),
-        ("230000", "黑龙江省", "HL", [("230100", "哈尔滨市", "0451", 3, "南岗区 道里区 道外区 香坊区")]),
+        ("220000", "吉林省", "JL", [("220100", "长春市", "0431", 3, "朝阳区 南关区 宽城区 绿园区")]),  # noqa: E501
+        ("230000", "黑龙江省", "HL", [("230100", "哈尔滨市", "0451", 3, "南岗区 道里区 道外区 香坊区")]),  # noqa: E501
     ]),
 ]  # fmt: skip
 
@@ -254,7 +255,7 @@ class SeededCity:
 
 
 def short_place_name(name: str) -> str:
-    """"上海市" -> "上海", "浦东新区" -> "浦东", "高新区" -> "高新", "长安镇" -> "长安"."""
+    """ "上海市" -> "上海", "浦东新区" -> "浦东", "高新区" -> "高新", "长安镇" -> "长安"."""
     if name.endswith("新区") and len(name) > 3:
         return name[:-2]
     for suffix in ("街道", "市", "区", "镇"):
@@ -524,5 +525,7 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
             sees = f"{user.dealer.name} ({user.dealer.code}) only"
         else:
             sees = "nothing (no place in the network)"
-        rows.append((str(role.label), user.username, DEMO_PASSWORD, sees))
+        with translation.override("en"):  # the console table is in English throughout
+            label = str(role.label)
+        rows.append((label, user.username, DEMO_PASSWORD, sees))
     return rows

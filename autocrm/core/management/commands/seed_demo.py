@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,7 +19,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def format_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(_width(row[column]) for row in [header, *rows]) for column in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
@@ -37,11 +38,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=list(SCALES), default="small",
-                            help="small ≈ 30 dealers, medium ≈ 300, large ≈ 1,500")
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="small",
+            help="small ≈ 30 dealers, medium ≈ 300, large ≈ 1,500",
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing (but print the logins) when any dealer exists")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (but print the logins) when any dealer exists",
+        )
 
     def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, **options: Any) -> None:
         from autocrm.network.models import Dealer
