@@ -58,7 +58,7 @@ run: install ## set up, seed the demo (SQLite by default) and serve it on http:/
 	@echo "autocrm: http://$(HOST):$(PORT)/  (log in as one of the users above; Ctrl-C stops it)"
 	@echo
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(MANAGE) db_worker & worker=$$!; \
+	$(MANAGE) run_worker & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-dev ## run the whole test suite (browser tests need /usr/bin/chromium)
@@ -69,8 +69,8 @@ lint: install-dev ## ruff (lint and format check) and mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy autocrm
 
-worker: install ## run the background task worker (django-tasks database backend)
-	$(MANAGE) db_worker
+worker: install ## run the background task worker of the configured backend (database or Redis)
+	$(MANAGE) run_worker
 
 bench: install-dev ## measure the API against bare SQL and write docs/benchmarks.md
 	$(PY) -m bench.run

@@ -89,6 +89,11 @@ def load() -> Config:
         raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 characters in production")
     if production and not _text("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
+    task_backend = _text("TASK_BACKEND", "database")
+    if task_backend not in {"database", "rq", "immediate", "dummy"}:
+        raise ImproperlyConfigured("TASK_BACKEND must be database, rq, immediate or dummy")
+    if task_backend == "rq" and not _text("REDIS_URL"):
+        raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL")
     return Config(
         profile=profile,
         debug=_flag("DEBUG", not production),
@@ -97,7 +102,7 @@ def load() -> Config:
         csrf_trusted_origins=_list("CSRF_TRUSTED_ORIGINS", []),
         database_url=_text("DATABASE_URL") or f"sqlite:///{var_dir / 'autocrm.sqlite3'}",
         redis_url=_text("REDIS_URL"),
-        task_backend=_text("TASK_BACKEND", "database"),
+        task_backend=task_backend,
         email_url_host=_text("EMAIL_HOST"),
         email_port=_integer("EMAIL_PORT", 25),
         email_user=_text("EMAIL_HOST_USER"),

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "axes",
     "autocrm.core",
     "autocrm.accounts",
@@ -155,16 +157,20 @@ if CONFIG.redis_url:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background tasks: the database queue by default (worker: manage.py db_worker); Redis through
+# RQ at scale (TASK_BACKEND=rq, worker: manage.py rqworker --job-class django_tasks_rq.Job).
 TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "dummy": "django_tasks.backends.dummy.DummyBackend",
         }[CONFIG.task_backend],
         "QUEUES": ["default"],
     }
 }
+RQ_QUEUES = {"default": {"URL": CONFIG.redis_url or "redis://127.0.0.1:6379/0"}}
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
