@@ -12,9 +12,11 @@ from django.db import transaction
 
 from autocrm.accounts.choices import DEALER_ROLES, HQ_ROLES, REGION_ROLES, Role
 from autocrm.accounts.models import User
-from autocrm.core.seeding import DEMO_PASSWORD, demo_username, short_place_name
+from autocrm.accounts.seeds import demo_username
+from autocrm.core.seeding import DEMO_PASSWORD
 from autocrm.network.choices import DealerType, RegionLevel
 from autocrm.network.models import Dealer, DealerGroup, HQDepartment, Region
+from autocrm.network.seeds import short_place_name
 
 pytestmark = pytest.mark.django_db
 

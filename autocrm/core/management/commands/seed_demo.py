@@ -10,8 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from autocrm.accounts.seeds import demo_logins
 from autocrm.core.channels import Channel, working_through
-from autocrm.core.seeding import SCALES, demo_logins, run_seeders
+from autocrm.core.seeding import SCALES, run_seeders
 
 
 def _width(text: str) -> int:
