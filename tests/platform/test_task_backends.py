@@ -12,7 +12,8 @@ from autocrm.core.jobs import job_handler, job_start
 from autocrm.core.models import Job, JobStatus
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# Workers close database connections between tasks, so the data must really be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @job_handler("tests.count_to_three")
@@ -22,18 +23,14 @@ def count_to_three(job: Job, reporter: Any) -> None:
     reporter.log("counted to three")
 
 
-def start_counting(capture: Any) -> Job:
-    with capture(execute=True):
-        return job_start(
-            kind="tests.count_to_three", title="Count", parameters={}, actor=UserFactory()
-        )
+def start_counting() -> Job:
+    # Outside a test transaction, the task is enqueued when job_start's transaction commits.
+    return job_start(kind="tests.count_to_three", title="Count", parameters={}, actor=UserFactory())
 
 
-def test_the_database_queue_runs_a_job_when_the_worker_runs(
-    settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_the_database_queue_runs_a_job_when_the_worker_runs(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    job = start_counting(django_capture_on_commit_callbacks)
+    job = start_counting()
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
 
@@ -53,21 +50,19 @@ def _redis_available() -> bool:
 
 
 @pytest.mark.skipif(not _redis_available(), reason="no Redis server on 127.0.0.1:6379")
-def test_the_redis_queue_runs_a_job_when_the_worker_runs(
-    settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_the_redis_queue_runs_a_job_when_the_worker_runs(settings: Any) -> None:
     import django_rq
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/15"}}
     django_rq.get_queue("default").empty()
 
-    job = start_counting(django_capture_on_commit_callbacks)
+    job = start_counting()
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
     assert django_rq.get_queue("default").count == 1
 
-    # The worker runs in this process so it shares the test's database transaction.
+    # A worker that does not fork, so the test can wait for it in this process.
     call_command(
         "rqworker",
         "default",
