@@ -5,15 +5,12 @@ The forms validate input; saving is the services' job (views pass ``cleaned_data
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from typing import Any, cast
 
-import django_filters.fields
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core.forms import StyledFormMixin
+from autocrm.core.forms import ANY_CHOICE, InlineValidationMixin, style_filter_form
 from autocrm.network.choices import RegionLevel
 from autocrm.network.models import Dealer, DealerGroup, HQDepartment, Region
 
@@ -29,43 +26,7 @@ class RegionChoiceField(forms.ModelChoiceField):
         return region_label(obj)
 
 
-class NetworkFormMixin(StyledFormMixin):
-    """Theme classes, plus a way to show only the errors of fields the user has touched."""
-
-    def enable_inline_validation(self, url: str) -> None:
-        """Have htmx post the form with ``_validate=1`` when a field changes, and swap in just
-        that field's block (``#field-<name>`` of ``core/_form_fields.html``) from the answer, so
-        what the user typed meanwhile in other fields is left alone."""
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            if isinstance(field.widget, forms.HiddenInput | forms.CheckboxInput):
-                continue
-            html_name = self.add_prefix(name)  # type: ignore[attr-defined]
-            field.widget.attrs.update(
-                {
-                    "hx-post": url,
-                    "hx-trigger": "change",
-                    "hx-vals": json.dumps({"_validate": "1", "_field": html_name}),
-                    "hx-target": f"#field-{html_name}",
-                    "hx-select": f"#field-{html_name}",
-                    "hx-swap": "outerHTML",
-                }
-            )
-
-    def limit_errors_to(self, names: Iterable[str]) -> None:
-        """Drop the errors of fields outside ``names`` (inline validation of a half-filled form
-        should not shout "required" at fields the user has not reached yet)."""
-        keep = set(names)
-        for name in list(self.errors):  # type: ignore[attr-defined]
-            if name in keep or name not in self.fields:  # type: ignore[attr-defined]
-                continue
-            del self.errors[name]  # type: ignore[attr-defined]
-            widget = self.fields[name].widget  # type: ignore[attr-defined]
-            classes = widget.attrs.get("class", "").split()
-            widget.attrs["class"] = " ".join(c for c in classes if c != "is-invalid")
-            widget.attrs.pop("aria-invalid", None)
-
-
-class RegionForm(NetworkFormMixin, forms.ModelForm):
+class RegionForm(InlineValidationMixin, forms.ModelForm):
     class Meta:
         model = Region
         fields = ["code", "name", "level", "parent"]
@@ -84,13 +45,13 @@ class RegionForm(NetworkFormMixin, forms.ModelForm):
         )
 
 
-class DealerGroupForm(NetworkFormMixin, forms.ModelForm):
+class DealerGroupForm(InlineValidationMixin, forms.ModelForm):
     class Meta:
         model = DealerGroup
         fields = ["code", "name"]
 
 
-class DealerForm(NetworkFormMixin, forms.ModelForm):
+class DealerForm(InlineValidationMixin, forms.ModelForm):
     # The version the editor opened, so a save after someone else's is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -132,18 +93,15 @@ class DealerForm(NetworkFormMixin, forms.ModelForm):
         return cleaned
 
 
-class HQDepartmentForm(NetworkFormMixin, forms.ModelForm):
+class HQDepartmentForm(InlineValidationMixin, forms.ModelForm):
     class Meta:
         model = HQDepartment
         fields = ["code", "name", "kind"]
 
 
-ANY_CHOICE = ("", _("Any"))
-
-
 def prepare_filter_form(form: forms.Form, *, user: Any) -> forms.Form:
-    """Turn a FilterSet's form into the list page's filter bar: theme classes, and id filters
-    shown as choice lists of the records the user may see."""
+    """Turn a FilterSet's form into the list page's filter bar: id filters shown as choice lists
+    of the records the user may see, then the shared styling (``style_filter_form``)."""
     fields = form.fields
     if "region" in fields:
         regions = Region.objects.visible_to(user).order_by("path")
@@ -160,19 +118,4 @@ def prepare_filter_form(form: forms.Form, *, user: Any) -> forms.Form:
         fields["group"].widget = forms.Select(
             choices=[ANY_CHOICE, *((g.pk, f"{g.name} ({g.code})") for g in groups)]
         )
-    for name in ("service_station", "is_active"):
-        if name in fields:
-            fields[name].widget = forms.Select(
-                choices=[ANY_CHOICE, ("true", _("Yes")), ("false", _("No"))]
-            )
-    for name, field in fields.items():
-        if isinstance(field, django_filters.fields.ChoiceField):
-            # django-filter's choice fields put their empty choice first when choices are set.
-            field.empty_label = ANY_CHOICE[1]
-            field.choices = list(field.choices)[1:]
-        if isinstance(field.widget, forms.Select):
-            field.widget.attrs["class"] = "form-select form-select-sm"
-        else:
-            field.widget.attrs["class"] = "form-control form-control-sm"
-            field.widget.attrs["placeholder"] = field.label or name
-    return form
+    return style_filter_form(form)

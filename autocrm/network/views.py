@@ -2,244 +2,76 @@
 stations among them) and HQ departments.
 
 Views are thin: every read starts from ``visible_to`` (out of scope is "not found"), every write
-goes through ``autocrm.network.services``. Lists page by keyset and, for htmx requests, answer
-with the table alone.
+goes through ``autocrm.network.services``. Lists and forms use the shared page machinery of
+``autocrm.core.pages``: lists page by keyset and, for htmx requests, answer with the table alone.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Model, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from autocrm.accounts.models import User
-from autocrm.core import errors
-from autocrm.core.audit import history_of
-from autocrm.core.models import AuditAction, AuditEntry
-from autocrm.core.pagination import KeysetPage, keyset_page
-from autocrm.core.scoping import access_object, visible_to
+from autocrm.core.history import history_rows
+from autocrm.core.pages import crumb, render_form, render_list
+from autocrm.core.scoping import access_object
 from autocrm.network import services
 from autocrm.network.filters import DealerFilterSet, DealerGroupFilterSet, RegionFilterSet
 from autocrm.network.forms import (
     DealerForm,
     DealerGroupForm,
     HQDepartmentForm,
-    NetworkFormMixin,
     RegionForm,
     prepare_filter_form,
 )
 from autocrm.network.models import Dealer, DealerGroup, HQDepartment, Region
 
-# Rows per list page; a module constant so tests can make pages small.
-LIST_PAGE_SIZE = 50
 # Related records shown on a detail page before pointing to the filtered list.
 RELATED_LIMIT = 50
-# Audit entries shown on a detail page, newest first.
-HISTORY_LIMIT = 50
 
+# Codes are unique, so they order the keyset pages of every network list.
 LIST_ORDERING = ("code",)
-LIST_TARGET = "#network-list"
+# The element of the list pages holding the table, and the name of the network's forms.
+LIST_ID = "network-list"
+FORM_ID = "network-form"
 
 
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    # A history restore after a cache miss wants the whole page, not the fragment.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
 def _require_network_manager(user: Any) -> None:
-    if not getattr(user, "may_manage_network", False):
+    if not _may_manage_network(user):
         raise PermissionDenied
 
 
-def _crumb(label: Any, url_name: str | None = None, *args: Any) -> dict[str, Any]:
-    return {"label": label, "url": reverse(url_name, args=args) if url_name else None}
+def _may_manage_network(user: Any) -> bool:
+    return bool(getattr(user, "may_manage_network", False))
 
 
-def _page(request: HttpRequest, rows: QuerySet[Any]) -> KeysetPage[Any]:
-    try:
-        return keyset_page(
-            rows, ordering=LIST_ORDERING, cursor=request.GET.get("cursor"), limit=LIST_PAGE_SIZE
-        )
-    except errors.InvalidCursor as error:
-        messages.warning(request, str(error.message))
-        return keyset_page(rows, ordering=LIST_ORDERING, cursor=None, limit=LIST_PAGE_SIZE)
+def _render_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """``render_list`` with the network's ordering, filter bar and list element."""
+    return render_list(
+        request,
+        ordering=LIST_ORDERING,
+        prepare_filter_form=prepare_filter_form,
+        list_id=LIST_ID,
+        may_edit=_may_manage_network(request.user),
+        **kwargs,
+    )
 
 
-def _render_list(
-    request: HttpRequest,
-    *,
-    queryset: QuerySet[Any],
-    filterset_class: Any,
-    template: str,
-    table_template: str,
-    context: dict[str, Any],
-    without_filters: tuple[str, ...] = (),
-) -> HttpResponse:
-    """Filter (with the FilterSet the API shares), page by keyset, render page or table."""
-    filter_form = None
-    rows = queryset
-    if filterset_class is not None:
-        filterset = filterset_class(request.GET or None, queryset=queryset)
-        for name in without_filters:
-            del filterset.filters[name]
-        # An invalid filter shows its error and no rows, rather than silently ignoring it.
-        valid = not filterset.is_bound or filterset.is_valid()
-        rows = filterset.qs if valid else queryset.none()
-        filter_form = prepare_filter_form(filterset.form, user=request.user)
-    context = {
-        **context,
-        "page": _page(request, rows),
-        "filter_form": filter_form,
-        "table_template": table_template,
-        "list_target": LIST_TARGET,
-        "is_htmx": _is_htmx(request),
-        "may_manage_network": getattr(request.user, "may_manage_network", False),
-    }
-    response = render(request, table_template if context["is_htmx"] else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _display_value(field: Any, value: Any, related_labels: dict[tuple[str, Any], str]) -> Any:
-    if value is None or value == "":
-        return None
-    if field is None:
-        return value
-    if field.is_relation:
-        return related_labels.get((field.name, value), f"#{value}")
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return value
-
-
-def _related_labels(
-    model: type[Model], entries: list[AuditEntry], user: Any
-) -> dict[tuple[str, Any], str]:
-    """Names of the records foreign keys in the changes point to: one query per relation, and
-    only records the user may see (others stay as "#id")."""
-    labels: dict[tuple[str, Any], str] = {}
-    for field in model._meta.concrete_fields:
-        related_model = field.related_model
-        if not field.many_to_one or not hasattr(related_model, "scope_filter"):
-            continue
-        ids = {
-            value
-            for entry in entries
-            if isinstance(entry.changes.get(field.name), list)
-            for value in entry.changes[field.name]
-            if value is not None
-        }
-        if ids:
-            rows = cast(type[Model], related_model)._default_manager.filter(pk__in=ids)
-            related = visible_to(user, rows)
-            labels.update({(field.name, row.pk): str(row) for row in related})
-    return labels
-
-
-def history_rows(instance: Model, user: Any) -> list[dict[str, Any]]:
-    """The record's latest audit entries, each change as field label, before and after, in the
-    user's language (context for ``core/_history.html``)."""
-    model = type(instance)
-    entries = list(history_of(instance)[:HISTORY_LIMIT])
-    fields = {field.name: field for field in model._meta.concrete_fields}
-    related_labels = _related_labels(model, entries, user)
-
-    positions = {name: position for position, name in enumerate(fields)}
-
-    def order(name: str) -> int:
-        return positions.get(name, len(positions))
-
-    def label(name: str) -> Any:
-        field = fields.get(name)
-        return capfirst(field.verbose_name) if field is not None else name
-
-    rows = []
-    for entry in entries:
-        changes: list[dict[str, Any]] = []
-        if entry.action == AuditAction.VIEW_IDENTIFIER:
-            changes.append({"label": _("Field"), "value": label(str(entry.changes.get("field")))})
-        else:
-            # In the order the model declares its fields, as on the form.
-            for name, values in sorted(entry.changes.items(), key=lambda item: order(item[0])):
-                field = fields.get(name)
-                if isinstance(values, list) and len(values) == 2:
-                    before, after = (_display_value(field, v, related_labels) for v in values)
-                    if entry.action == AuditAction.CREATE and after is None:
-                        continue  # a new record's empty fields say nothing
-                    changes.append({"label": label(name), "before": before, "after": after})
-                else:
-                    changes.append({"label": label(name), "value": values})
-        rows.append({"entry": entry, "changes": changes})
-    return rows
-
-
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's validation errors back on the form, on the field they name."""
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _touched_fields(request: HttpRequest, form: Any) -> set[str]:
-    touched = {name for name in form.fields if request.POST.get(form.add_prefix(name))}
-    # The field whose change sent the request, even when the user just emptied it.
-    changed = request.POST.get("_field", "")
-    touched.add(changed.removeprefix(f"{form.prefix}-") if form.prefix else changed)
-    return touched
-
-
-def _render_form(
-    request: HttpRequest,
-    *,
-    form: NetworkFormMixin,
-    save: Callable[[dict[str, Any]], Any],
-    context: dict[str, Any],
-    saved_message: str,
-) -> HttpResponse:
-    """GET shows the form; POST with ``_validate`` answers with the validated form partial and
-    saves nothing; a plain POST saves through ``save`` (a service) and redirects to the record."""
-    context = {**context, "form": form}
-    form.enable_inline_validation(request.path)
-    if request.method == "POST":
-        if request.POST.get("_validate"):
-            form.is_valid()  # type: ignore[attr-defined]
-            form.limit_errors_to(_touched_fields(request, form))
-            return render(request, "network/_form.html", context)
-        if form.is_valid():  # type: ignore[attr-defined]
-            try:
-                record = save(form.cleaned_data)  # type: ignore[attr-defined]
-            except errors.PermissionDenied as error:
-                raise PermissionDenied from error
-            except errors.StaleRecord as error:
-                form.add_error(None, str(error.message))  # type: ignore[attr-defined]
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                messages.success(request, saved_message % {"record": record})
-                return redirect(record)
-    return render(request, "network/form.html", context)
+def _render_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """``render_form`` with the network's form name."""
+    return render_form(request, form_id=FORM_ID, **kwargs)
 
 
 # --- dealers and service stations ----------------------------------------------------------
@@ -259,7 +91,7 @@ def dealer_list(request: HttpRequest) -> HttpResponse:
         table_template="network/_dealer_table.html",
         context={
             "title": _("Dealers"),
-            "breadcrumbs": [_crumb(_("Dealers"))],
+            "breadcrumbs": [crumb(_("Dealers"))],
             "create_url": reverse("network:dealer_create"),
             "create_label": _("New dealer"),
             "export_filters": request.GET.urlencode(),
@@ -281,7 +113,7 @@ def service_station_list(request: HttpRequest) -> HttpResponse:
         table_template="network/_dealer_table.html",
         context={
             "title": _("Service stations"),
-            "breadcrumbs": [_crumb(_("Service stations"))],
+            "breadcrumbs": [crumb(_("Service stations"))],
             "create_url": reverse("network:dealer_create"),
             "create_label": _("New dealer"),
             "export_filters": export_filters.urlencode(),
@@ -304,8 +136,8 @@ def dealer_detail(request: HttpRequest, dealer_id: int) -> HttpResponse:
             "region_chain": list(region_chain.order_by("path")),
             "staff": list(staff[:RELATED_LIMIT]),
             "history": history_rows(dealer, user),
-            "may_manage_network": getattr(user, "may_manage_network", False),
-            "breadcrumbs": [_crumb(_("Dealers"), "network:dealer_list"), _crumb(str(dealer))],
+            "may_manage_network": _may_manage_network(user),
+            "breadcrumbs": [crumb(_("Dealers"), "network:dealer_list"), crumb(str(dealer))],
         },
     )
 
@@ -322,7 +154,7 @@ def dealer_create(request: HttpRequest) -> HttpResponse:
         context={
             "title": _("New dealer"),
             "cancel_url": reverse("network:dealer_list"),
-            "breadcrumbs": [_crumb(_("Dealers"), "network:dealer_list"), _crumb(_("New"))],
+            "breadcrumbs": [crumb(_("Dealers"), "network:dealer_list"), crumb(_("New"))],
         },
     )
 
@@ -351,9 +183,9 @@ def dealer_edit(request: HttpRequest, dealer_id: int) -> HttpResponse:
             "title": _("Edit %(record)s") % {"record": dealer},
             "cancel_url": dealer.get_absolute_url(),
             "breadcrumbs": [
-                _crumb(_("Dealers"), "network:dealer_list"),
-                _crumb(str(dealer), "network:dealer_detail", dealer.pk),
-                _crumb(_("Edit")),
+                crumb(_("Dealers"), "network:dealer_list"),
+                crumb(str(dealer), "network:dealer_detail", dealer.pk),
+                crumb(_("Edit")),
             ],
         },
     )
@@ -368,11 +200,10 @@ def region_list(request: HttpRequest) -> HttpResponse:
         request,
         queryset=Region.objects.visible_to(request.user).select_related("parent"),
         filterset_class=RegionFilterSet,
-        template="network/list.html",
         table_template="network/_region_table.html",
         context={
             "title": _("Regions"),
-            "breadcrumbs": [_crumb(_("Regions"))],
+            "breadcrumbs": [crumb(_("Regions"))],
             "create_url": reverse("network:region_create"),
             "create_label": _("New region"),
         },
@@ -403,8 +234,8 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
             "related_limit": RELATED_LIMIT,
             "more_query": urlencode({"region": region.pk}),
             "history": history_rows(region, user),
-            "may_manage_network": getattr(user, "may_manage_network", False),
-            "breadcrumbs": [_crumb(_("Regions"), "network:region_list"), _crumb(str(region))],
+            "may_manage_network": _may_manage_network(user),
+            "breadcrumbs": [crumb(_("Regions"), "network:region_list"), crumb(str(region))],
         },
     )
 
@@ -421,7 +252,7 @@ def region_create(request: HttpRequest) -> HttpResponse:
         context={
             "title": _("New region"),
             "cancel_url": reverse("network:region_list"),
-            "breadcrumbs": [_crumb(_("Regions"), "network:region_list"), _crumb(_("New"))],
+            "breadcrumbs": [crumb(_("Regions"), "network:region_list"), crumb(_("New"))],
         },
     )
 
@@ -440,9 +271,9 @@ def region_edit(request: HttpRequest, region_id: int) -> HttpResponse:
             "title": _("Edit %(record)s") % {"record": region},
             "cancel_url": region.get_absolute_url(),
             "breadcrumbs": [
-                _crumb(_("Regions"), "network:region_list"),
-                _crumb(str(region), "network:region_detail", region.pk),
-                _crumb(_("Edit")),
+                crumb(_("Regions"), "network:region_list"),
+                crumb(str(region), "network:region_detail", region.pk),
+                crumb(_("Edit")),
             ],
         },
     )
@@ -463,11 +294,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
         request,
         queryset=groups,
         filterset_class=DealerGroupFilterSet,
-        template="network/list.html",
         table_template="network/_group_table.html",
         context={
             "title": _("Dealer groups"),
-            "breadcrumbs": [_crumb(_("Dealer groups"))],
+            "breadcrumbs": [crumb(_("Dealer groups"))],
             "create_url": reverse("network:group_create"),
             "create_label": _("New dealer group"),
         },
@@ -493,8 +323,8 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "related_limit": RELATED_LIMIT,
             "more_query": urlencode({"group": group.pk}),
             "history": history_rows(group, user),
-            "may_manage_network": getattr(user, "may_manage_network", False),
-            "breadcrumbs": [_crumb(_("Dealer groups"), "network:group_list"), _crumb(str(group))],
+            "may_manage_network": _may_manage_network(user),
+            "breadcrumbs": [crumb(_("Dealer groups"), "network:group_list"), crumb(str(group))],
         },
     )
 
@@ -511,7 +341,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         context={
             "title": _("New dealer group"),
             "cancel_url": reverse("network:group_list"),
-            "breadcrumbs": [_crumb(_("Dealer groups"), "network:group_list"), _crumb(_("New"))],
+            "breadcrumbs": [crumb(_("Dealer groups"), "network:group_list"), crumb(_("New"))],
         },
     )
 
@@ -530,9 +360,9 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
             "title": _("Edit %(record)s") % {"record": group},
             "cancel_url": group.get_absolute_url(),
             "breadcrumbs": [
-                _crumb(_("Dealer groups"), "network:group_list"),
-                _crumb(str(group), "network:group_detail", group.pk),
-                _crumb(_("Edit")),
+                crumb(_("Dealer groups"), "network:group_list"),
+                crumb(str(group), "network:group_detail", group.pk),
+                crumb(_("Edit")),
             ],
         },
     )
@@ -547,11 +377,10 @@ def department_list(request: HttpRequest) -> HttpResponse:
         request,
         queryset=HQDepartment.objects.visible_to(request.user),
         filterset_class=None,
-        template="network/list.html",
         table_template="network/_department_table.html",
         context={
             "title": _("HQ departments"),
-            "breadcrumbs": [_crumb(_("HQ departments"))],
+            "breadcrumbs": [crumb(_("HQ departments"))],
             "create_url": reverse("network:department_create"),
             "create_label": _("New HQ department"),
         },
@@ -571,10 +400,10 @@ def department_detail(request: HttpRequest, department_id: int) -> HttpResponse:
             "department": department,
             "staff": list(staff[:RELATED_LIMIT]),
             "history": history_rows(department, user),
-            "may_manage_network": getattr(user, "may_manage_network", False),
+            "may_manage_network": _may_manage_network(user),
             "breadcrumbs": [
-                _crumb(_("HQ departments"), "network:department_list"),
-                _crumb(str(department)),
+                crumb(_("HQ departments"), "network:department_list"),
+                crumb(str(department)),
             ],
         },
     )
@@ -593,8 +422,8 @@ def department_create(request: HttpRequest) -> HttpResponse:
             "title": _("New HQ department"),
             "cancel_url": reverse("network:department_list"),
             "breadcrumbs": [
-                _crumb(_("HQ departments"), "network:department_list"),
-                _crumb(_("New")),
+                crumb(_("HQ departments"), "network:department_list"),
+                crumb(_("New")),
             ],
         },
     )
@@ -616,9 +445,9 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
             "title": _("Edit %(record)s") % {"record": department},
             "cancel_url": department.get_absolute_url(),
             "breadcrumbs": [
-                _crumb(_("HQ departments"), "network:department_list"),
-                _crumb(str(department), "network:department_detail", department.pk),
-                _crumb(_("Edit")),
+                crumb(_("HQ departments"), "network:department_list"),
+                crumb(str(department), "network:department_detail", department.pk),
+                crumb(_("Edit")),
             ],
         },
     )

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from autocrm.accounts.choices import Role
+from autocrm.core import pages
 from autocrm.core.navigation import menu_for
-from autocrm.network import views
 from autocrm.network.choices import DealerType
 from tests.factories import DealerFactory, DealerGroupFactory, HQDepartmentFactory
 from tests.network.conftest import row_codes
@@ -115,7 +115,7 @@ def test_keyset_paging_walks_two_pages_without_offset(
     network: Any, user_in: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given pages of two rows and three dealers HQ may see
-    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 2)
     client = client_as(user_in(Role.ANALYST))
     all_codes = sorted(
         network[key].code for key in ("east_dealer", "east_other_dealer", "west_dealer")
@@ -142,7 +142,7 @@ def test_keyset_paging_walks_two_pages_without_offset(
 def test_paging_keeps_the_filters(
     network: Any, user_in: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 1)
+    monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 1)
     client = client_as(user_in(Role.ANALYST))
     east_area = network["east"]["area"]
 
