@@ -69,9 +69,20 @@ def _header() -> list[str]:
     ]
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _row(dealer: Dealer) -> list[Any]:
     yes, no = _("yes"), _("no")
-    return [
+    cells = [
         dealer.code,
         dealer.name,
         dealer.get_dealer_type_display(),
@@ -85,6 +96,7 @@ def _row(dealer: Dealer) -> list[Any]:
         yes if dealer.is_active else no,
         dealer.opened_on.isoformat() if dealer.opened_on else "",
     ]
+    return [_cell(value) for value in cells]
 
 
 @job_handler(DEALER_EXPORT)

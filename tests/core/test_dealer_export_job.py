@@ -203,3 +203,20 @@ def test_the_export_view_needs_a_logged_in_post(db: None) -> None:
     assert dealer_export_view(anonymous).status_code == 302
     assert dealer_export_view(get).status_code in {302, 405}
     assert Job.objects.count() == 0
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(
+    network: Any, user_in: Any, export_as: Any
+) -> None:
+    # given a dealer whose address someone typed as a spreadsheet formula
+    dealer = network["east_dealer"]
+    dealer.address = '=HYPERLINK("http://example.com","点我")'
+    dealer.save()
+
+    # when headquarters exports the dealers
+    job = export_as(user_in(Role.ADMINISTRATOR))
+
+    # then the cell is kept as text, not as a formula
+    _raw, rows = _rows(job)
+    row = next(row for row in rows if row[0] == dealer.code)
+    assert row[8] == "'" + dealer.address
