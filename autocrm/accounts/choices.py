@@ -42,6 +42,10 @@ ROLES_SEEING_FULL_IDENTIFIERS = frozenset(
 )
 # Roles that may create and edit the dealer network.
 ROLES_MANAGING_NETWORK = frozenset({Role.ADMINISTRATOR})
+# Roles that may create, edit and deactivate any user.
+ROLES_MANAGING_USERS = frozenset({Role.ADMINISTRATOR})
+# A dealer manager manages the users of their own dealer, and may give them only these roles.
+ROLES_A_DEALER_MANAGER_ASSIGNS = frozenset({Role.SALESPERSON, Role.SERVICE_ADVISOR})
 
 
 def membership_of(role: str) -> Membership:

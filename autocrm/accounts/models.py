@@ -8,16 +8,20 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.accounts.choices import (
     ROLES_MANAGING_NETWORK,
+    ROLES_MANAGING_USERS,
     ROLES_SEEING_FULL_IDENTIFIERS,
     Membership,
     Role,
     membership_of,
 )
+from autocrm.core.scoping import Scope
 
 
 class User(AbstractUser):
@@ -62,6 +66,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.pk])
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q:
+        """A region manager sees the staff of the dealers in their region's subtree, and
+        themselves; dealer staff see the users of their own dealer."""
+        if scope.region_path:
+            return Q(dealer__region__path__startswith=scope.region_path) | Q(pk=scope.user_id)
+        return Q(dealer_id=scope.dealer_id)
+
     @property
     def membership(self) -> Membership:
         return membership_of(self.role)
@@ -73,6 +88,19 @@ class User(AbstractUser):
     @property
     def may_manage_network(self) -> bool:
         return self.is_superuser or self.role in ROLES_MANAGING_NETWORK
+
+    @property
+    def may_manage_users(self) -> bool:
+        """Whether the user may create users at all: administrators manage every user, a dealer
+        manager the salespeople and service advisors of their own dealer
+        (``autocrm.accounts.services.may_manage_user`` decides for one user)."""
+        return self.may_manage_every_user or (
+            self.role == Role.DEALER_MANAGER and self.dealer_id is not None
+        )
+
+    @property
+    def may_manage_every_user(self) -> bool:
+        return self.is_superuser or self.role in ROLES_MANAGING_USERS
 
     def clean(self) -> None:
         super().clean()
