@@ -14,7 +14,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self) -> None:
+        from autocrm.accounts.search import PROVIDER
         from autocrm.core.navigation import MenuEntry, register_menu
+        from autocrm.core.search import register_search_provider
+
+        register_search_provider(PROVIDER)
 
         register_menu(
             MenuEntry(

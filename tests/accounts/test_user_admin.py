@@ -652,3 +652,17 @@ def test_user_detail_queries_do_not_grow_with_tokens_or_history(
         services.api_token_create(user=salesperson, name=f"token {number}")
         services.user_update(actor=admin, user=salesperson, data={"phone": f"021-5555-000{number}"})
     assert queries_for(client, url) == few
+
+
+def test_global_search_finds_users_within_scope(client: Any, user_in: Any, network: dict) -> None:
+    # given a salesperson at each of two dealers and the east dealer's manager
+    own = user_in(Role.SALESPERSON, "east", display_name="王小明")
+    other = user_in(Role.SALESPERSON, "west", display_name="王大明")
+    client.force_login(user_in(Role.DEALER_MANAGER, "east"))
+
+    # when the manager searches for the family name
+    page = client.get("/search/", {"q": "王"}).content.decode()
+
+    # then only their own dealer's salesperson is found
+    assert own.get_absolute_url() in page
+    assert other.get_absolute_url() not in page
