@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -37,9 +37,11 @@ class RegionFactory(factory.django.DjangoModelFactory):
 
 def region_tree(prefix: str = "") -> dict[str, Region]:
     """An area with one province and one city below it."""
-    area = RegionFactory(level=RegionLevel.AREA, name=f"{prefix}大区")
-    province = RegionFactory(level=RegionLevel.PROVINCE, parent=area, name=f"{prefix}省")
-    city = RegionFactory(level=RegionLevel.CITY, parent=province, name=f"{prefix}市")
+    area = cast(Region, RegionFactory(level=RegionLevel.AREA, name=f"{prefix}大区"))
+    province = cast(
+        Region, RegionFactory(level=RegionLevel.PROVINCE, parent=area, name=f"{prefix}省")
+    )
+    city = cast(Region, RegionFactory(level=RegionLevel.CITY, parent=province, name=f"{prefix}市"))
     return {"area": area, "province": province, "city": city}
 
 

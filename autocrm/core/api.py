@@ -23,6 +23,10 @@ class JobOut(Schema):
     result_url: str | None
 
     @staticmethod
+    def resolve_title(job: Job) -> str:
+        return job.display_title
+
+    @staticmethod
     def resolve_result_url(job: Job) -> str | None:
         from django.urls import reverse
 

@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 # The empty choice of a list page's filter selects.
 ANY_CHOICE = ("", _("Any"))
+# The empty choice of a form's selects, instead of Django's "---------".
+CHOOSE_LABEL = _("Choose…")
+_DJANGO_BLANK_LABEL = "---------"
+
+
+def _replace_blank_label(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DJANGO_BLANK_LABEL:
+            field.empty_label = CHOOSE_LABEL
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == ("", _DJANGO_BLANK_LABEL):
+            field.choices = [("", CHOOSE_LABEL), *choices[1:]]
 
 
 class StyledFormMixin:
@@ -28,6 +41,7 @@ class StyledFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+            _replace_blank_label(field)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

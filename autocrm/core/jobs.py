@@ -44,14 +44,25 @@ class JobReporter:
 
 JobHandler = Callable[[Job, JobReporter], None]
 _handlers: dict[str, JobHandler] = {}
+_titles: dict[str, Any] = {}
 
 
-def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
+def job_handler(kind: str, *, title: Any = None) -> Callable[[JobHandler], JobHandler]:
+    """Register ``handler`` for ``kind``; ``title`` (lazily translated) names such jobs on pages
+    in each reader's language."""
+
     def register(handler: JobHandler) -> JobHandler:
         _handlers[kind] = handler
+        if title is not None:
+            _titles[kind] = title
         return handler
 
     return register
+
+
+def title_of(kind: str) -> str | None:
+    title = _titles.get(kind)
+    return str(title) if title is not None else None
 
 
 class UnknownJobKind(ApplicationError):

@@ -6,14 +6,16 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from autocrm.core.channels import Channel
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Changed")
-    DELETE = "delete", _("Deleted")
+    # A context keeps "Created" (the action) apart from "Created" (a date column) in Chinese.
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Changed")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
     VIEW_IDENTIFIER = "view_identifier", _("Viewed personal identifier")
 
 
@@ -102,6 +104,13 @@ class Job(models.Model):
         if not self.progress_total:
             return 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when the job kind registered one."""
+        from autocrm.core.jobs import title_of
+
+        return title_of(self.kind) or self.title
 
     @property
     def is_finished(self) -> bool:

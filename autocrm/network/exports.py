@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from autocrm.core.errors import ApplicationError
@@ -99,7 +100,7 @@ def _row(dealer: Dealer) -> list[Any]:
     return [_cell(value) for value in cells]
 
 
-@job_handler(DEALER_EXPORT)
+@job_handler(DEALER_EXPORT, title=gettext_lazy("Dealer export"))
 def dealer_export(job: Job, reporter: JobReporter) -> None:
     """Write the visible, filtered dealers to a CSV file and attach it to the job.
 

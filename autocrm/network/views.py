@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from autocrm.accounts.models import User
 from autocrm.core.history import history_rows
 from autocrm.core.pages import crumb, render_form, render_list
-from autocrm.core.scoping import access_object
+from autocrm.core.scoping import access_object, visible_to
 from autocrm.network import services
 from autocrm.network.filters import DealerFilterSet, DealerGroupFilterSet, RegionFilterSet
 from autocrm.network.forms import (
@@ -127,7 +127,9 @@ def dealer_detail(request: HttpRequest, dealer_id: int) -> HttpResponse:
     dealer = access_object(user, Dealer.objects.select_related("region", "group"), pk=dealer_id)
     region_chain = Region.objects.visible_to(user).filter(pk__in=dealer.region.ancestor_ids)
     # The staff of a dealer the user may see (the dealer itself was access-checked above).
-    staff = User.objects.filter(dealer=dealer, is_active=True).order_by("username")
+    staff = visible_to(
+        request.user, User.objects.filter(dealer=dealer, is_active=True).order_by("username")
+    )
     return render(
         request,
         "network/dealer_detail.html",
@@ -392,7 +394,10 @@ def department_detail(request: HttpRequest, department_id: int) -> HttpResponse:
     user = request.user
     department = access_object(user, HQDepartment.objects.all(), pk=department_id)
     # The department's staff, for a user who may see the department (checked above).
-    staff = User.objects.filter(hq_department=department, is_active=True).order_by("username")
+    staff = visible_to(
+        request.user,
+        User.objects.filter(hq_department=department, is_active=True).order_by("username"),
+    )
     return render(
         request,
         "network/department_detail.html",

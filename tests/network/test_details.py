@@ -253,3 +253,16 @@ def test_dealer_page_query_count_does_not_grow_with_history_and_staff(
     # then the page costs the same number of queries
     assert page.count('data-testid="history-entry"') == 6
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_dealer_staff_link_to_their_user_pages(client: Any, user_in: Any, network: dict) -> None:
+    # given a salesperson at the east dealer, viewed by the dealer's manager
+    salesperson = user_in(Role.SALESPERSON, "east", display_name="李销售")
+    client.force_login(user_in(Role.DEALER_MANAGER, "east"))
+
+    # when the manager opens the dealer page
+    page = client.get(f"/network/dealers/{network['east_dealer'].pk}/").content.decode()
+
+    # then the salesperson is listed with a link to their user page
+    assert f'href="{salesperson.get_absolute_url()}"' in page
+    assert "李销售" in page
