@@ -22,7 +22,7 @@ def _replace_blank_label(field: forms.Field) -> None:
         if field.empty_label == _DJANGO_BLANK_LABEL:
             field.empty_label = CHOOSE_LABEL
     elif isinstance(field, forms.ChoiceField):
-        choices = list(field.choices)
+        choices = list(field.choices)  # type: ignore[arg-type]
         if choices and choices[0] == ("", _DJANGO_BLANK_LABEL):
             field.choices = [("", CHOOSE_LABEL), *choices[1:]]
 
