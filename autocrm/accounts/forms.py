@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrm.accounts.choices import ROLES_A_DEALER_MANAGER_ASSIGNS, Role
 from autocrm.accounts.models import User
-from autocrm.core.forms import ANY_CHOICE, InlineValidationMixin, StyledFormMixin, style_filter_form
+from autocrm.core.forms import (
+    ANY_CHOICE,
+    CHOOSE_LABEL,
+    InlineValidationMixin,
+    StyledFormMixin,
+    style_filter_form,
+)
 from autocrm.network.forms import RegionChoiceField
 from autocrm.network.models import Dealer, HQDepartment, Region
 
@@ -78,7 +84,7 @@ class UserForm(InlineValidationMixin, forms.ModelForm):
         else:
             assignable = ROLES_A_DEALER_MANAGER_ASSIGNS
             role_field.choices = [
-                ("", "---------"),
+                ("", CHOOSE_LABEL),
                 *((value, label) for value, label in Role.choices if value in assignable),
             ]
             del fields["hq_department"], fields["region"]
