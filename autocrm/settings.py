@@ -131,6 +131,9 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 NODE_PACKAGE_FILES = {
     "vendor/tabler/tabler.min.css": "@tabler/core/dist/css/tabler.min.css",
     "vendor/tabler/tabler.min.js": "@tabler/core/dist/js/tabler.min.js",
+    # The minified files name their source maps; the manifest storage needs them at collectstatic.
+    "vendor/tabler/tabler.min.css.map": "@tabler/core/dist/css/tabler.min.css.map",
+    "vendor/tabler/tabler.min.js.map": "@tabler/core/dist/js/tabler.min.js.map",
     "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
     "vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js",
 }

@@ -63,6 +63,26 @@ def test_production_profile_passes_the_deployment_checks(tmp_path: Path) -> None
     assert "WARNING" not in result.stdout + result.stderr
 
 
+def test_production_static_files_collect_with_hashed_names(tmp_path: Path) -> None:
+    static_root = tmp_path / "static"
+    result = _run(
+        ["manage.py", "collectstatic", "--no-input"], tmp_path,
+        **_production(STATIC_ROOT=str(static_root)),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    for name in ("vendor/tabler/tabler.min.css", "vendor/htmx/htmx.min.js", "autocrm/autocrm.css"):
+        assert (static_root / manifest[name]).is_file()
+
+
+def test_the_rq_task_backend_needs_redis(clean_environment: pytest.MonkeyPatch) -> None:
+    clean_environment.setenv("TASK_BACKEND", "rq")
+    with pytest.raises(ImproperlyConfigured, match="TASK_BACKEND=rq needs REDIS_URL"):
+        env.load()
+    clean_environment.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert env.load().task_backend == "rq"
+
+
 @pytest.mark.parametrize(
     ("variables", "message"),
     [
