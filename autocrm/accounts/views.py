@@ -7,9 +7,9 @@ write through ``autocrm.accounts.services``, which decides who may manage whom.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,14 +35,10 @@ from autocrm.accounts.forms import (
 from autocrm.accounts.models import ApiToken, User
 from autocrm.accounts.services import api_token_create, api_token_revoke
 from autocrm.core import errors
+from autocrm.core.crud import ScopedCreateView, ScopedEditView, ScopedFormView, ScopedListView
 from autocrm.core.history import history_rows
-from autocrm.core.pages import crumb, render_form, render_list
+from autocrm.core.pages import crumb
 from autocrm.core.scoping import access_object, visible_to
-
-# User names are unique, so they order the keyset pages of the user list.
-USER_LIST_ORDERING = ("username",)
-USER_LIST_ID = "user-list"
-USER_FORM_ID = "user-form"
 
 
 class LoginView(auth_views.LoginView):
@@ -106,24 +102,25 @@ def _may_manage_users(viewer: Any) -> bool:
     return bool(getattr(viewer, "may_manage_users", False))
 
 
-@login_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    return render_list(
-        request,
-        queryset=_user_rows(request.user),
-        filterset_class=UserFilterSet,
-        table_template="accounts/_user_table.html",
-        ordering=USER_LIST_ORDERING,
-        prepare_filter_form=prepare_user_filter_form,
-        list_id=USER_LIST_ID,
-        may_edit=_may_manage_users(request.user),
-        context={
-            "title": _("Users"),
-            "breadcrumbs": [crumb(_("Users"))],
-            "create_url": reverse("accounts:user_create"),
-            "create_label": _("New user"),
-        },
-    )
+class UserList(ScopedListView):
+    model = User
+    filterset_class = UserFilterSet
+    table_template = "accounts/_user_table.html"
+    # User names are unique, so they order the keyset pages of the user list.
+    ordering = ("username",)
+    list_id = "user-list"
+    title = gettext_lazy("Users")
+    create_url_name = "accounts:user_create"
+    create_label = gettext_lazy("New user")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return _user_rows(request.user)
+
+    def may_edit(self, user: Any) -> bool:
+        return _may_manage_users(user)
+
+    def filter_form(self, form: forms.Form, *, user: Any) -> forms.Form:
+        return prepare_user_filter_form(form, user=user)
 
 
 @login_required
@@ -144,58 +141,48 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def user_create(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    if not _may_manage_users(actor):
-        raise PermissionDenied
-    form = UserCreateForm(request.POST or None, actor=actor)
-    return render_form(
-        request,
-        form=form,
-        save=lambda data: services.user_create(
-            actor=actor, data=_profile_fields(data), password=data["password"]
-        ),
-        saved_message=_("User %(record)s was created."),
-        form_id=USER_FORM_ID,
-        context={
-            "title": _("New user"),
-            "cancel_url": reverse("accounts:user_list"),
-            "breadcrumbs": [crumb(_("Users"), "accounts:user_list"), crumb(_("New"))],
-        },
-    )
-
-
 def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in data.items() if name in services.USER_FIELDS}
 
 
-@login_required
-def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = request.user
-    person = access_object(actor, _user_rows(actor), pk=user_id)
-    if not services.may_manage_user(actor, person):
-        raise PermissionDenied
-    # The form works on a copy: the service compares against the record as stored.
-    form = UserForm(request.POST or None, instance=copy.copy(person), actor=actor)
-    return render_form(
-        request,
-        form=form,
-        save=lambda data: services.user_update(
-            actor=actor, user=person, data=_profile_fields(data)
-        ),
-        saved_message=_("User %(record)s was saved."),
-        form_id=USER_FORM_ID,
-        context={
-            "title": _("Edit %(record)s") % {"record": person},
-            "cancel_url": person.get_absolute_url(),
-            "breadcrumbs": [
-                crumb(_("Users"), "accounts:user_list"),
-                crumb(str(person), "accounts:user_detail", person.pk),
-                crumb(_("Edit")),
-            ],
-        },
-    )
+class UserPage(ScopedFormView):
+    model = User
+    form_id = "user-form"
+    list_label = gettext_lazy("Users")
+    list_url_name = "accounts:user_list"
+    detail_url_name = "accounts:user_detail"
+    pk_url_kwarg = "user_id"
+
+    def form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
+        return {"actor": request.user}
+
+
+class UserCreate(UserPage, ScopedCreateView):
+    form_class = UserCreateForm
+    title = gettext_lazy("New user")
+    saved_message = gettext_lazy("User %(record)s was created.")
+
+    def permission(self, user: Any, instance: None) -> bool:
+        return _may_manage_users(user)
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: None) -> User:
+        return services.user_create(
+            actor=request.user, data=_profile_fields(data), password=data["password"]
+        )
+
+
+class UserEdit(UserPage, ScopedEditView):
+    form_class = UserForm
+    saved_message = gettext_lazy("User %(record)s was saved.")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return _user_rows(request.user)
+
+    def permission(self, user: Any, instance: User) -> bool:
+        return services.may_manage_user(user, instance)
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: User) -> User:
+        return services.user_update(actor=request.user, user=instance, data=_profile_fields(data))
 
 
 def _set_active(request: HttpRequest, user_id: int, *, active: bool) -> HttpResponse:

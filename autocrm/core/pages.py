@@ -4,7 +4,8 @@
 requests, answers with the table alone (``core/list.html`` around the app's table template).
 ``render_form`` shows a form, validates it inline over htmx and saves it through a service
 (``core/form.html`` and ``core/_form.html``). Both are parametrised by the app: ordering, ids,
-templates, and whether the user may edit (``may_edit`` in the template context).
+templates, and whether the user may edit (``may_edit`` in the template context). Apps normally
+declare their list, create and edit pages with the views of ``autocrm.core.crud``, built on these.
 """
 
 from __future__ import annotations

@@ -2,27 +2,27 @@
 stations among them) and HQ departments.
 
 Views are thin: every read starts from ``visible_to`` (out of scope is "not found"), every write
-goes through ``autocrm.network.services``. Lists and forms use the shared page machinery of
-``autocrm.core.pages``: lists page by keyset and, for htmx requests, answer with the table alone.
+goes through ``autocrm.network.services``. Lists and forms are the generic scoped pages of
+``autocrm.core.crud``: lists page by keyset and, for htmx requests, answer with the table alone.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from autocrm.accounts.models import User
+from autocrm.core.crud import ScopedCreateView, ScopedEditView, ScopedFormView, ScopedListView
 from autocrm.core.history import history_rows
-from autocrm.core.pages import crumb, render_form, render_list
+from autocrm.core.pages import crumb
 from autocrm.core.scoping import access_object, visible_to
 from autocrm.network import services
 from autocrm.network.filters import DealerFilterSet, DealerGroupFilterSet, RegionFilterSet
@@ -38,40 +38,30 @@ from autocrm.network.models import Dealer, DealerGroup, HQDepartment, Region
 # Related records shown on a detail page before pointing to the filtered list.
 RELATED_LIMIT = 50
 
-# Codes are unique, so they order the keyset pages of every network list.
-LIST_ORDERING = ("code",)
-# The element of the list pages holding the table, and the name of the network's forms.
-LIST_ID = "network-list"
-FORM_ID = "network-form"
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _require_network_manager(user: Any) -> None:
-    if not _may_manage_network(user):
-        raise PermissionDenied
-
 
 def _may_manage_network(user: Any) -> bool:
     return bool(getattr(user, "may_manage_network", False))
 
 
-def _render_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    """``render_list`` with the network's ordering, filter bar and list element."""
-    return render_list(
-        request,
-        ordering=LIST_ORDERING,
-        prepare_filter_form=prepare_filter_form,
-        list_id=LIST_ID,
-        may_edit=_may_manage_network(request.user),
-        **kwargs,
-    )
+class NetworkList(ScopedListView):
+    # Codes are unique, so they order the keyset pages of every network list.
+    ordering = ("code",)
+    list_id = "network-list"
+
+    def may_edit(self, user: Any) -> bool:
+        return _may_manage_network(user)
+
+    def filter_form(self, form: forms.Form, *, user: Any) -> forms.Form:
+        return prepare_filter_form(form, user=user)
 
 
-def _render_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    """``render_form`` with the network's form name."""
-    return render_form(request, form_id=FORM_ID, **kwargs)
+class NetworkForm(ScopedFormView):
+    """The network's forms: named alike, for network managers only."""
+
+    form_id = "network-form"
+
+    def permission(self, user: Any, instance: Any) -> bool:
+        return _may_manage_network(user)
 
 
 # --- dealers and service stations ----------------------------------------------------------
@@ -81,44 +71,41 @@ def _dealer_rows(user: Any) -> QuerySet[Dealer]:
     return Dealer.objects.visible_to(user).select_related("region", "group")
 
 
-@login_required
-def dealer_list(request: HttpRequest) -> HttpResponse:
-    return _render_list(
-        request,
-        queryset=_dealer_rows(request.user),
-        filterset_class=DealerFilterSet,
-        template="network/dealer_list.html",
-        table_template="network/_dealer_table.html",
-        context={
-            "title": _("Dealers"),
-            "breadcrumbs": [crumb(_("Dealers"))],
-            "create_url": reverse("network:dealer_create"),
-            "create_label": _("New dealer"),
-            "export_filters": request.GET.urlencode(),
-        },
-    )
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name != "version"}
 
 
-@login_required
-def service_station_list(request: HttpRequest) -> HttpResponse:
+class DealerList(NetworkList):
+    filterset_class = DealerFilterSet
+    template_name = "network/dealer_list.html"
+    table_template = "network/_dealer_table.html"
+    title = gettext_lazy("Dealers")
+    create_url_name = "network:dealer_create"
+    create_label = gettext_lazy("New dealer")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[Dealer]:
+        return _dealer_rows(request.user)
+
+    def context(self, request: HttpRequest) -> dict[str, Any]:
+        return {**super().context(request), "export_filters": self.export_filters(request)}
+
+    def export_filters(self, request: HttpRequest) -> str:
+        return request.GET.urlencode()
+
+
+class ServiceStationList(DealerList):
     """The dealer list with the service capability filter fixed on."""
-    export_filters = request.GET.copy()
-    export_filters["service_station"] = "true"
-    return _render_list(
-        request,
-        queryset=_dealer_rows(request.user).filter(services_vehicles=True),
-        filterset_class=DealerFilterSet,
-        without_filters=("service_station",),
-        template="network/dealer_list.html",
-        table_template="network/_dealer_table.html",
-        context={
-            "title": _("Service stations"),
-            "breadcrumbs": [crumb(_("Service stations"))],
-            "create_url": reverse("network:dealer_create"),
-            "create_label": _("New dealer"),
-            "export_filters": export_filters.urlencode(),
-        },
-    )
+
+    without_filters = ("service_station",)
+    title = gettext_lazy("Service stations")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[Dealer]:
+        return super().queryset(request).filter(services_vehicles=True)
+
+    def export_filters(self, request: HttpRequest) -> str:
+        export_filters = request.GET.copy()
+        export_filters["service_station"] = "true"
+        return export_filters.urlencode()
 
 
 @login_required
@@ -144,72 +131,53 @@ def dealer_detail(request: HttpRequest, dealer_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def dealer_create(request: HttpRequest) -> HttpResponse:
-    _require_network_manager(request.user)
-    form = DealerForm(request.POST or None, user=request.user)
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.dealer_create(actor=request.user, data=_without_version(data)),
-        saved_message=_("Dealer %(record)s was created."),
-        context={
-            "title": _("New dealer"),
-            "cancel_url": reverse("network:dealer_list"),
-            "breadcrumbs": [crumb(_("Dealers"), "network:dealer_list"), crumb(_("New"))],
-        },
-    )
+class DealerPage(NetworkForm):
+    model = Dealer
+    form_class = DealerForm
+    list_label = gettext_lazy("Dealers")
+    list_url_name = "network:dealer_list"
+    detail_url_name = "network:dealer_detail"
+    pk_url_kwarg = "dealer_id"
+
+    def form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
+        return {"user": request.user}
 
 
-def _without_version(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in data.items() if name != "version"}
+class DealerCreate(DealerPage, ScopedCreateView):
+    title = gettext_lazy("New dealer")
+    saved_message = gettext_lazy("Dealer %(record)s was created.")
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: None) -> Dealer:
+        return services.dealer_create(actor=request.user, data=_without_version(data))
 
 
-@login_required
-def dealer_edit(request: HttpRequest, dealer_id: int) -> HttpResponse:
-    dealer = access_object(request.user, Dealer.objects.select_related("region"), pk=dealer_id)
-    _require_network_manager(request.user)
-    # The form works on a copy: the service compares against the record as stored.
-    form = DealerForm(request.POST or None, instance=copy.copy(dealer), user=request.user)
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.dealer_update(
+class DealerEdit(DealerPage, ScopedEditView):
+    saved_message = gettext_lazy("Dealer %(record)s was saved.")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[Dealer]:
+        return Dealer.objects.select_related("region")
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: Dealer) -> Dealer:
+        return services.dealer_update(
             actor=request.user,
-            dealer=dealer,
+            dealer=instance,
             data=_without_version(data),
             expected_version=data.get("version"),
-        ),
-        saved_message=_("Dealer %(record)s was saved."),
-        context={
-            "title": _("Edit %(record)s") % {"record": dealer},
-            "cancel_url": dealer.get_absolute_url(),
-            "breadcrumbs": [
-                crumb(_("Dealers"), "network:dealer_list"),
-                crumb(str(dealer), "network:dealer_detail", dealer.pk),
-                crumb(_("Edit")),
-            ],
-        },
-    )
+        )
 
 
 # --- regions -------------------------------------------------------------------------------
 
 
-@login_required
-def region_list(request: HttpRequest) -> HttpResponse:
-    return _render_list(
-        request,
-        queryset=Region.objects.visible_to(request.user).select_related("parent"),
-        filterset_class=RegionFilterSet,
-        table_template="network/_region_table.html",
-        context={
-            "title": _("Regions"),
-            "breadcrumbs": [crumb(_("Regions"))],
-            "create_url": reverse("network:region_create"),
-            "create_label": _("New region"),
-        },
-    )
+class RegionList(NetworkList):
+    filterset_class = RegionFilterSet
+    table_template = "network/_region_table.html"
+    title = gettext_lazy("Regions")
+    create_url_name = "network:region_create"
+    create_label = gettext_lazy("New region")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return Region.objects.visible_to(request.user).select_related("parent")
 
 
 @login_required
@@ -242,68 +210,53 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def region_create(request: HttpRequest) -> HttpResponse:
-    _require_network_manager(request.user)
-    form = RegionForm(request.POST or None, user=request.user)
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.region_create(actor=request.user, data=data),
-        saved_message=_("Region %(record)s was created."),
-        context={
-            "title": _("New region"),
-            "cancel_url": reverse("network:region_list"),
-            "breadcrumbs": [crumb(_("Regions"), "network:region_list"), crumb(_("New"))],
-        },
-    )
+class RegionPage(NetworkForm):
+    model = Region
+    form_class = RegionForm
+    list_label = gettext_lazy("Regions")
+    list_url_name = "network:region_list"
+    detail_url_name = "network:region_detail"
+    pk_url_kwarg = "region_id"
+
+    def form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
+        return {"user": request.user}
 
 
-@login_required
-def region_edit(request: HttpRequest, region_id: int) -> HttpResponse:
-    region = access_object(request.user, Region.objects.select_related("parent"), pk=region_id)
-    _require_network_manager(request.user)
-    form = RegionForm(request.POST or None, instance=copy.copy(region), user=request.user)
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.region_update(actor=request.user, region=region, data=data),
-        saved_message=_("Region %(record)s was saved."),
-        context={
-            "title": _("Edit %(record)s") % {"record": region},
-            "cancel_url": region.get_absolute_url(),
-            "breadcrumbs": [
-                crumb(_("Regions"), "network:region_list"),
-                crumb(str(region), "network:region_detail", region.pk),
-                crumb(_("Edit")),
-            ],
-        },
-    )
+class RegionCreate(RegionPage, ScopedCreateView):
+    title = gettext_lazy("New region")
+    saved_message = gettext_lazy("Region %(record)s was created.")
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: None) -> Region:
+        return services.region_create(actor=request.user, data=data)
+
+
+class RegionEdit(RegionPage, ScopedEditView):
+    saved_message = gettext_lazy("Region %(record)s was saved.")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return Region.objects.select_related("parent")
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: Region) -> Region:
+        return services.region_update(actor=request.user, region=instance, data=data)
 
 
 # --- dealer groups -------------------------------------------------------------------------
 
 
-@login_required
-def group_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    # Count only the dealers the user may see, so the number matches the group's page.
-    visible_dealers = Dealer.objects.visible_to(user).values("pk")
-    groups = DealerGroup.objects.visible_to(user).annotate(
-        dealer_count=Count("dealers", filter=Q(dealers__in=visible_dealers))
-    )
-    return _render_list(
-        request,
-        queryset=groups,
-        filterset_class=DealerGroupFilterSet,
-        table_template="network/_group_table.html",
-        context={
-            "title": _("Dealer groups"),
-            "breadcrumbs": [crumb(_("Dealer groups"))],
-            "create_url": reverse("network:group_create"),
-            "create_label": _("New dealer group"),
-        },
-    )
+class GroupList(NetworkList):
+    filterset_class = DealerGroupFilterSet
+    table_template = "network/_group_table.html"
+    title = gettext_lazy("Dealer groups")
+    create_url_name = "network:group_create"
+    create_label = gettext_lazy("New dealer group")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[DealerGroup]:
+        user = request.user
+        # Count only the dealers the user may see, so the number matches the group's page.
+        visible_dealers = Dealer.objects.visible_to(user).values("pk")
+        return DealerGroup.objects.visible_to(user).annotate(
+            dealer_count=Count("dealers", filter=Q(dealers__in=visible_dealers))
+        )
 
 
 @login_required
@@ -331,62 +284,41 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def group_create(request: HttpRequest) -> HttpResponse:
-    _require_network_manager(request.user)
-    form = DealerGroupForm(request.POST or None)
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.dealer_group_create(actor=request.user, data=data),
-        saved_message=_("Dealer group %(record)s was created."),
-        context={
-            "title": _("New dealer group"),
-            "cancel_url": reverse("network:group_list"),
-            "breadcrumbs": [crumb(_("Dealer groups"), "network:group_list"), crumb(_("New"))],
-        },
-    )
+class GroupPage(NetworkForm):
+    model = DealerGroup
+    form_class = DealerGroupForm
+    list_label = gettext_lazy("Dealer groups")
+    list_url_name = "network:group_list"
+    detail_url_name = "network:group_detail"
+    pk_url_kwarg = "group_id"
 
 
-@login_required
-def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = access_object(request.user, DealerGroup.objects.all(), pk=group_id)
-    _require_network_manager(request.user)
-    form = DealerGroupForm(request.POST or None, instance=copy.copy(group))
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.dealer_group_update(actor=request.user, group=group, data=data),
-        saved_message=_("Dealer group %(record)s was saved."),
-        context={
-            "title": _("Edit %(record)s") % {"record": group},
-            "cancel_url": group.get_absolute_url(),
-            "breadcrumbs": [
-                crumb(_("Dealer groups"), "network:group_list"),
-                crumb(str(group), "network:group_detail", group.pk),
-                crumb(_("Edit")),
-            ],
-        },
-    )
+class GroupCreate(GroupPage, ScopedCreateView):
+    title = gettext_lazy("New dealer group")
+    saved_message = gettext_lazy("Dealer group %(record)s was created.")
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: None) -> DealerGroup:
+        return services.dealer_group_create(actor=request.user, data=data)
+
+
+class GroupEdit(GroupPage, ScopedEditView):
+    saved_message = gettext_lazy("Dealer group %(record)s was saved.")
+
+    def save(
+        self, request: HttpRequest, data: dict[str, Any], instance: DealerGroup
+    ) -> DealerGroup:
+        return services.dealer_group_update(actor=request.user, group=instance, data=data)
 
 
 # --- HQ departments ------------------------------------------------------------------------
 
 
-@login_required
-def department_list(request: HttpRequest) -> HttpResponse:
-    return _render_list(
-        request,
-        queryset=HQDepartment.objects.visible_to(request.user),
-        filterset_class=None,
-        table_template="network/_department_table.html",
-        context={
-            "title": _("HQ departments"),
-            "breadcrumbs": [crumb(_("HQ departments"))],
-            "create_url": reverse("network:department_create"),
-            "create_label": _("New HQ department"),
-        },
-    )
+class DepartmentList(NetworkList):
+    model = HQDepartment
+    table_template = "network/_department_table.html"
+    title = gettext_lazy("HQ departments")
+    create_url_name = "network:department_create"
+    create_label = gettext_lazy("New HQ department")
 
 
 @login_required
@@ -414,45 +346,27 @@ def department_detail(request: HttpRequest, department_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def department_create(request: HttpRequest) -> HttpResponse:
-    _require_network_manager(request.user)
-    form = HQDepartmentForm(request.POST or None)
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.department_create(actor=request.user, data=data),
-        saved_message=_("HQ department %(record)s was created."),
-        context={
-            "title": _("New HQ department"),
-            "cancel_url": reverse("network:department_list"),
-            "breadcrumbs": [
-                crumb(_("HQ departments"), "network:department_list"),
-                crumb(_("New")),
-            ],
-        },
-    )
+class DepartmentPage(NetworkForm):
+    model = HQDepartment
+    form_class = HQDepartmentForm
+    list_label = gettext_lazy("HQ departments")
+    list_url_name = "network:department_list"
+    detail_url_name = "network:department_detail"
+    pk_url_kwarg = "department_id"
 
 
-@login_required
-def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
-    department = access_object(request.user, HQDepartment.objects.all(), pk=department_id)
-    _require_network_manager(request.user)
-    form = HQDepartmentForm(request.POST or None, instance=copy.copy(department))
-    return _render_form(
-        request,
-        form=form,
-        save=lambda data: services.department_update(
-            actor=request.user, department=department, data=data
-        ),
-        saved_message=_("HQ department %(record)s was saved."),
-        context={
-            "title": _("Edit %(record)s") % {"record": department},
-            "cancel_url": department.get_absolute_url(),
-            "breadcrumbs": [
-                crumb(_("HQ departments"), "network:department_list"),
-                crumb(str(department), "network:department_detail", department.pk),
-                crumb(_("Edit")),
-            ],
-        },
-    )
+class DepartmentCreate(DepartmentPage, ScopedCreateView):
+    title = gettext_lazy("New HQ department")
+    saved_message = gettext_lazy("HQ department %(record)s was created.")
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: None) -> HQDepartment:
+        return services.department_create(actor=request.user, data=data)
+
+
+class DepartmentEdit(DepartmentPage, ScopedEditView):
+    saved_message = gettext_lazy("HQ department %(record)s was saved.")
+
+    def save(
+        self, request: HttpRequest, data: dict[str, Any], instance: HQDepartment
+    ) -> HQDepartment:
+        return services.department_update(actor=request.user, department=instance, data=data)
