@@ -18,7 +18,7 @@ from autocrm.accounts import services
 from autocrm.accounts.filters import UserFilterSet
 from autocrm.accounts.models import User, authenticated_user
 from autocrm.accounts.schemas import UserIn, UserOut, UserPatch
-from autocrm.core.api_schemas import PageOut, PageParams
+from autocrm.core.api_schemas import PageOut, PageParams, answers
 from autocrm.core.pagination import keyset_page
 from autocrm.core.scoping import access_object, visible_to
 from autocrm.network.models import Dealer, HQDepartment, Region
@@ -44,7 +44,9 @@ class MeOut(Schema):
     hq_department_id: int | None
 
 
-@router.get("/me", response=MeOut, summary="The user the request is authenticated as")
+@router.get(
+    "/me", response=answers({200: MeOut}), summary="The user the request is authenticated as"
+)
 def me(request: HttpRequest) -> MeOut:
     user = authenticated_user(request)
     return MeOut(
@@ -92,7 +94,9 @@ def _payload_field_names() -> Iterator[None]:
         raise ValidationError(renamed) from error
 
 
-@router.get("/users", response=PageOut[UserOut], summary="Users, by user name")
+@router.get(
+    "/users", response=answers({200: PageOut[UserOut]}, 400, 422), summary="Users, by user name"
+)
 def user_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     filterset = UserFilterSet(request.GET, queryset=_user_rows(request))
     if not filterset.is_valid():
@@ -101,12 +105,12 @@ def user_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     return {"items": result.items, "next_cursor": result.next_cursor}
 
 
-@router.get("/users/{user_id}", response=UserOut)
+@router.get("/users/{user_id}", response=answers({200: UserOut}, 404, 422))
 def user_detail(request: HttpRequest, user_id: int) -> User:
     return access_object(request.user, _user_rows(request), pk=user_id)
 
 
-@router.post("/users", response={201: UserOut})
+@router.post("/users", response=answers({201: UserOut}, 400, 403, 422))
 def user_create(request: HttpRequest, payload: UserIn) -> Status:
     data = payload.dict()
     password = data.pop("password")
@@ -117,7 +121,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status:
     return Status(201, user)
 
 
-@router.patch("/users/{user_id}", response=UserOut)
+@router.patch("/users/{user_id}", response=answers({200: UserOut}, 400, 403, 404, 422))
 def user_update(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     user = access_object(request.user, _user_rows(request), pk=user_id)
     sent = payload.dict(exclude_unset=True)

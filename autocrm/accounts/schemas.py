@@ -8,6 +8,8 @@ import datetime
 from ninja import Schema
 from pydantic import Field
 
+from autocrm.core.api_schemas import Text
+
 
 class UserOut(Schema):
     id: int
@@ -26,12 +28,12 @@ class UserOut(Schema):
 
 
 class UserIn(Schema):
-    username: str = Field(max_length=150)
+    username: Text = Field(max_length=150)
     password: str = Field(max_length=128)
-    display_name: str = Field(default="", max_length=100)
-    email: str = Field(default="", max_length=254)
-    phone: str = Field(default="", max_length=32)
-    role: str
+    display_name: Text = Field(default="", max_length=100)
+    email: Text = Field(default="", max_length=254)
+    phone: Text = Field(default="", max_length=32)
+    role: Text
     hq_department_id: int | None = None
     region_id: int | None = None
     dealer_id: int | None = None
@@ -41,11 +43,11 @@ class UserPatch(Schema):
     """Only the fields sent are changed. ``is_active: false`` deactivates the user (and revokes
     their API tokens); ``true`` reactivates them."""
 
-    username: str | None = Field(default=None, max_length=150)
-    display_name: str | None = Field(default=None, max_length=100)
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=32)
-    role: str | None = None
+    username: Text | None = Field(default=None, max_length=150)
+    display_name: Text | None = Field(default=None, max_length=100)
+    email: Text | None = Field(default=None, max_length=254)
+    phone: Text | None = Field(default=None, max_length=32)
+    role: Text | None = None
     hq_department_id: int | None = None
     region_id: int | None = None
     dealer_id: int | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from autocrm.core.api_schemas import answers
 from autocrm.core.jobs import job_retry
 from autocrm.core.models import Job
 from autocrm.core.scoping import access_object
@@ -33,12 +34,20 @@ class JobOut(Schema):
         return reverse("core:job_result", args=[job.pk]) if job.result_file else None
 
 
-@router.get("/jobs/{job_id}", response=JobOut, summary="A background job's status and progress")
+@router.get(
+    "/jobs/{job_id}",
+    response=answers({200: JobOut}, 404, 422),
+    summary="A background job's status and progress",
+)
 def job_detail(request: HttpRequest, job_id: int) -> Job:
     return access_object(request.user, Job.objects.all(), pk=job_id)
 
 
-@router.post("/jobs/{job_id}/retry", response=JobOut, summary="Run a failed job again")
+@router.post(
+    "/jobs/{job_id}/retry",
+    response=answers({200: JobOut}, 400, 404, 422),
+    summary="Run a failed job again",
+)
 def job_retry_endpoint(request: HttpRequest, job_id: int) -> Job:
     job = access_object(request.user, Job.objects.all(), pk=job_id)
     return job_retry(job=job)

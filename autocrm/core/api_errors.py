@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -30,6 +32,8 @@ _PYDANTIC_MESSAGES = {
     "literal_error": lambda: _("Select one of the allowed values."),
     "json_invalid": lambda: _("The request body is not valid JSON."),
     "extra_forbidden": lambda: _("This field is not allowed."),
+    # Django's own message, translated by Django's catalogue.
+    "null_characters": lambda: str(ProhibitNullCharactersValidator.message),
 }
 
 
@@ -90,6 +94,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
             details=django_validation_details(error),
         )
 
+    @api.exception_handler(DataError)
+    @api.exception_handler(OverflowError)
+    def unstorable_value(request: HttpRequest, error: Exception) -> HttpResponse:
+        # A value the database cannot store or compare (NUL in text on PostgreSQL, an integer
+        # beyond 64 bits on SQLite) that no validation stopped earlier: the request's fault.
+        logger.warning("value the database refused on %s: %s", request.path, error)
+        return envelope(
+            api,
+            request,
+            status=422,
+            code=ErrorCode.VALIDATION,
+            message=_("Some fields are not valid."),
+        )
+
     @api.exception_handler(ApplicationError)
     def refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
         return envelope(
@@ -146,6 +164,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        if error.status_code == 400 and isinstance(error.__cause__, ValueError):
+            # django-ninja's answer to a body its parser could not read (not JSON, not UTF-8).
+            return envelope(
+                api,
+                request,
+                status=400,
+                code=ErrorCode.VALIDATION,
+                message=_("The request body is not valid JSON."),
+            )
         code = {
             401: ErrorCode.NOT_AUTHENTICATED,
             403: ErrorCode.PERMISSION_DENIED,

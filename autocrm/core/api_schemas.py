@@ -1,14 +1,27 @@
-"""Shared API schema pieces: keyset pages and their query parameters."""
+"""Shared API schema pieces: keyset pages and their query parameters, text input, the error
+envelope."""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 ItemT = TypeVar("ItemT")
+
+
+def _without_null_characters(value: str) -> str:
+    # PostgreSQL cannot store NUL in text, so it is refused here, on the field that has it.
+    if "\x00" in value:
+        raise PydanticCustomError("null_characters", "Null characters are not allowed.")
+    return value
+
+
+# Text input that the database can store: use it for every string field of an input schema.
+Text = Annotated[str, AfterValidator(_without_null_characters)]
 
 
 class PageParams(Schema):
@@ -34,3 +47,9 @@ class ErrorOut(Schema):
     code: str
     message: str
     details: list[ErrorDetail] | dict | None = None
+
+
+def answers(success: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """An operation's documented responses: its success and, in the error envelope, 401 (every
+    operation needs credentials) and the error statuses it may answer with."""
+    return {**success, **dict.fromkeys((401, *errors), ErrorOut)}

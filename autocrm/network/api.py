@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from autocrm.core.api_schemas import PageOut, PageParams
+from autocrm.core.api_schemas import PageOut, PageParams, answers
 from autocrm.core.pagination import keyset_page
 from autocrm.core.scoping import access_object
 from autocrm.network import services
@@ -47,26 +47,32 @@ def _dealer_data(user: Any, payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get("/regions", response=PageOut[RegionOut], summary="Regions, by code")
+@router.get(
+    "/regions", response=answers({200: PageOut[RegionOut]}, 400, 422), summary="Regions, by code"
+)
 def region_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     queryset = _filtered(RegionFilterSet, request, Region.objects.visible_to(request.user))
     result = keyset_page(queryset, ordering=("code",), cursor=page.cursor, limit=page.limit)
     return {"items": result.items, "next_cursor": result.next_cursor}
 
 
-@router.get("/regions/{region_id}", response=RegionOut)
+@router.get("/regions/{region_id}", response=answers({200: RegionOut}, 404, 422))
 def region_detail(request: HttpRequest, region_id: int) -> Region:
     return access_object(request.user, Region.objects.all(), pk=region_id)
 
 
-@router.post("/regions", response={201: RegionOut})
+@router.post("/regions", response=answers({201: RegionOut}, 400, 403, 422))
 def region_create(request: HttpRequest, payload: RegionIn) -> Status:
     data = payload.dict()
     data["parent"] = _resolve(request.user, Region, "parent_id", data.pop("parent_id"))
     return Status(201, services.region_create(actor=request.user, data=data))
 
 
-@router.get("/dealers", response=PageOut[DealerOut], summary="Dealers and service stations")
+@router.get(
+    "/dealers",
+    response=answers({200: PageOut[DealerOut]}, 400, 422),
+    summary="Dealers and service stations",
+)
 def dealer_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     queryset = _filtered(
         DealerFilterSet, request, Dealer.objects.visible_to(request.user).select_related("region")
@@ -75,18 +81,18 @@ def dealer_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]
     return {"items": result.items, "next_cursor": result.next_cursor}
 
 
-@router.get("/dealers/{dealer_id}", response=DealerOut)
+@router.get("/dealers/{dealer_id}", response=answers({200: DealerOut}, 404, 422))
 def dealer_detail(request: HttpRequest, dealer_id: int) -> Dealer:
     return access_object(request.user, Dealer.objects.select_related("region"), pk=dealer_id)
 
 
-@router.post("/dealers", response={201: DealerOut})
+@router.post("/dealers", response=answers({201: DealerOut}, 400, 403, 422))
 def dealer_create(request: HttpRequest, payload: DealerIn) -> Status:
     data = _dealer_data(request.user, payload.dict())
     return Status(201, services.dealer_create(actor=request.user, data=data))
 
 
-@router.patch("/dealers/{dealer_id}", response=DealerOut)
+@router.patch("/dealers/{dealer_id}", response=answers({200: DealerOut}, 400, 403, 404, 409, 422))
 def dealer_update(request: HttpRequest, dealer_id: int, payload: DealerPatch) -> Dealer:
     dealer = access_object(request.user, Dealer.objects.all(), pk=dealer_id)
     sent = payload.dict(exclude_unset=True)

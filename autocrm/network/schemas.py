@@ -5,6 +5,8 @@ import datetime
 from ninja import Schema
 from pydantic import Field
 
+from autocrm.core.api_schemas import Text
+
 
 class RegionOut(Schema):
     id: int
@@ -15,9 +17,9 @@ class RegionOut(Schema):
 
 
 class RegionIn(Schema):
-    code: str = Field(max_length=20)
-    name: str = Field(max_length=100)
-    level: str
+    code: Text = Field(max_length=20)
+    name: Text = Field(max_length=100)
+    level: Text
     parent_id: int | None = None
 
 
@@ -40,16 +42,16 @@ class DealerOut(Schema):
 
 
 class DealerIn(Schema):
-    code: str = Field(max_length=20)
-    name: str = Field(max_length=200)
-    dealer_type: str
+    code: Text = Field(max_length=20)
+    name: Text = Field(max_length=200)
+    dealer_type: Text
     sells_vehicles: bool = True
     services_vehicles: bool = True
     sells_parts: bool = True
     region_id: int
     group_id: int | None = None
-    address: str = ""
-    phone: str = ""
+    address: Text = Field(default="", max_length=255)
+    phone: Text = Field(default="", max_length=32)
     is_active: bool = True
     opened_on: datetime.date | None = None
 
@@ -59,15 +61,15 @@ class DealerPatch(Schema):
     the dealer after you read it."""
 
     version: int | None = None
-    code: str | None = Field(default=None, max_length=20)
-    name: str | None = Field(default=None, max_length=200)
-    dealer_type: str | None = None
+    code: Text | None = Field(default=None, max_length=20)
+    name: Text | None = Field(default=None, max_length=200)
+    dealer_type: Text | None = None
     sells_vehicles: bool | None = None
     services_vehicles: bool | None = None
     sells_parts: bool | None = None
     region_id: int | None = None
     group_id: int | None = None
-    address: str | None = None
-    phone: str | None = None
+    address: Text | None = Field(default=None, max_length=255)
+    phone: Text | None = Field(default=None, max_length=32)
     is_active: bool | None = None
     opened_on: datetime.date | None = None

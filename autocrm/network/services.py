@@ -48,7 +48,9 @@ def _update(instance: ModelT, *, actor: Any, data: dict[str, Any]) -> ModelT:
 
 
 def _check_region_parent(level: str, parent: Region | None) -> None:
-    expected = PARENT_LEVEL.get(RegionLevel(level)) if level else None
+    if level not in RegionLevel.values:
+        return  # full_clean names the level that is not one of the choices
+    expected = PARENT_LEVEL.get(RegionLevel(level))
     if expected is None and parent is not None:
         raise ValidationError({"parent": _("A sales area has no parent region.")})
     if expected is not None and (parent is None or parent.level != expected):
@@ -63,6 +65,7 @@ def _check_region_parent(level: str, parent: Region | None) -> None:
 @transaction.atomic
 def region_create(*, actor: Any, data: dict[str, Any]) -> Region:
     """Create a region under a parent of the level above, and give it its subtree path."""
+    _require_network_manager(actor)
     _check_region_parent(data.get("level", ""), data.get("parent"))
     region = _create(Region, actor=actor, data=data)
     parent_path = region.parent.path if region.parent else "/"
@@ -74,6 +77,7 @@ def region_create(*, actor: Any, data: dict[str, Any]) -> Region:
 @transaction.atomic
 def region_update(*, actor: Any, region: Region, data: dict[str, Any]) -> Region:
     """Update a region; moving it re-roots its whole subtree in one statement."""
+    _require_network_manager(actor)
     level = data.get("level", region.level)
     parent = data.get("parent", region.parent)
     _check_region_parent(level, parent)
