@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrm.accounts.choices import Role
 from autocrm.accounts.models import User
+from autocrm.core.filters import IdFilter
 
 
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
-    dealer = django_filters.NumberFilter(label=_("Dealer"), field_name="dealer_id")
+    dealer = IdFilter(label=_("Dealer"), field_name="dealer_id")
     is_active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:

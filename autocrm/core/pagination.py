@@ -48,6 +48,14 @@ def _decode(cursor: str, size: int) -> list[Any]:
         raise InvalidCursor from error
     if not isinstance(values, list) or len(values) != size:
         raise InvalidCursor
+    for value in values:
+        # Only what _encode writes; a NUL or a number past 64 bits would upset the database.
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise InvalidCursor
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidCursor
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise InvalidCursor
     return values
 
 

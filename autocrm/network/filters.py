@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from autocrm.core.filters import IdFilter
 from autocrm.network.choices import DealerType, RegionLevel
 from autocrm.network.models import Dealer, DealerGroup, Region
 
@@ -13,7 +14,7 @@ from autocrm.network.models import Dealer, DealerGroup, Region
 class RegionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     level = django_filters.ChoiceFilter(label=_("Level"), choices=RegionLevel.choices)
-    parent = django_filters.NumberFilter(label=_("Parent region"), field_name="parent_id")
+    parent = IdFilter(label=_("Parent region"), field_name="parent_id")
 
     class Meta:
         model = Region
@@ -27,8 +28,8 @@ class RegionFilterSet(django_filters.FilterSet):
 class DealerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     dealer_type = django_filters.ChoiceFilter(label=_("Type"), choices=DealerType.choices)
-    region = django_filters.NumberFilter(label=_("Region"), method="in_region")
-    group = django_filters.NumberFilter(label=_("Dealer group"), field_name="group_id")
+    region = IdFilter(label=_("Region"), method="in_region")
+    group = IdFilter(label=_("Dealer group"), field_name="group_id")
     service_station = django_filters.BooleanFilter(
         label=_("Service stations only"), field_name="services_vehicles"
     )

@@ -253,3 +253,17 @@ def test_an_unexpected_error_gets_the_envelope_not_a_traceback(
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
     assert "database on fire" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/network/dealers", "/network/dealers/"])
+def test_an_id_filter_past_64_bits_is_a_field_error(
+    url: str, client: Any, user_in: Any, network: dict
+) -> None:
+    client.force_login(user_in(Role.ADMINISTRATOR))
+    response = client.get(url, {"group": str(2**70)})
+    if url.startswith("/api/"):
+        assert response.status_code == 422
+        assert response.json()["details"][0]["field"] == "group"
+    else:
+        assert response.status_code == 200
+        assert network["east_dealer"].name not in response.content.decode()

@@ -78,3 +78,13 @@ def test_identifier_views_are_logged() -> None:
     entry = audit.history_of(dealer).get()
     assert entry.action == AuditAction.VIEW_IDENTIFIER
     assert entry.changes == {"field": "id_number"}
+
+
+@pytest.mark.parametrize("values", [["a\x00b"], [2**70], [True], [{"x": 1}]])
+def test_a_cursor_holding_values_the_database_cannot_compare_is_refused(values: list) -> None:
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    with pytest.raises(InvalidCursor):
+        keyset_page(Dealer.objects.all(), ordering=("code",), cursor=cursor, limit=5)
