@@ -6,9 +6,14 @@ from ninja import NinjaAPI
 
 from autocrm.accounts.api import router as accounts_router
 from autocrm.accounts.auth import ActiveSessionAuth, BearerTokenAuth
+from autocrm.activities.api import router as activities_router
 from autocrm.core.api import router as core_router
 from autocrm.core.api_errors import install_error_handlers
+from autocrm.customers.api import router as customers_router
+from autocrm.customers.api_lookup import router as lookup_router
+from autocrm.imports.api import router as imports_router
 from autocrm.network.api import router as network_router
+from autocrm.vehicles.api import router as vehicles_router
 
 api = NinjaAPI(
     title="autocrm API",
@@ -24,3 +29,8 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/network", network_router)
+api.add_router("/", customers_router)
+api.add_router("/", vehicles_router)
+api.add_router("/", activities_router)
+api.add_router("/", lookup_router)
+api.add_router("/", imports_router)

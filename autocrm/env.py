@@ -72,6 +72,8 @@ class Config:
     media_root: Path
     login_failure_limit: int
     login_cooloff_minutes: int
+    identifier_key: str
+    oem_wmis: list[str]
 
     @property
     def is_production(self) -> bool:
@@ -89,6 +91,14 @@ def load() -> Config:
         raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 characters in production")
     if production and not _text("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
+    identifier_key = _text("IDENTIFIER_KEY")
+    if production and len(identifier_key) < 32:
+        raise ImproperlyConfigured(
+            "IDENTIFIER_KEY must be set to at least 32 characters in production"
+        )
+    oem_wmis = [wmi.upper() for wmi in _list("OEM_WMIS", ["LSG", "LSJ"])]
+    if any(len(wmi) != 3 or not wmi.isalnum() for wmi in oem_wmis):
+        raise ImproperlyConfigured("OEM_WMIS must be 3-character manufacturer codes, e.g. LSG,LSJ")
     task_backend = _text("TASK_BACKEND", "database")
     if task_backend not in {"database", "rq", "immediate", "dummy"}:
         raise ImproperlyConfigured("TASK_BACKEND must be database, rq, immediate or dummy")
@@ -115,4 +125,7 @@ def load() -> Config:
         media_root=Path(_text("MEDIA_ROOT") or var_dir / "media"),
         login_failure_limit=_integer("LOGIN_FAILURE_LIMIT", 5),
         login_cooloff_minutes=_integer("LOGIN_COOLOFF_MINUTES", 15),
+        # Development derives the key from the (insecure) development secret.
+        identifier_key=identifier_key or f"identifiers:{secret_key or _DEVELOPMENT_SECRET}",
+        oem_wmis=oem_wmis,
     )

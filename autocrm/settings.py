@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "autocrm.core",
     "autocrm.accounts",
     "autocrm.network",
+    "autocrm.customers",
+    "autocrm.vehicles",
+    "autocrm.activities",
+    "autocrm.imports",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +213,10 @@ LOGGING = {
     "loggers": {"autocrm": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
-# The OEM's own manufacturer codes (WMI) and similar domain settings are added by later apps.
+# The OEM's own world manufacturer identifiers: their VINs must carry a correct check digit.
+AUTOCRM_OEM_WMIS = CONFIG.oem_wmis
+# Key for encrypting personal ID numbers and for their keyed search hashes.
+AUTOCRM_IDENTIFIER_KEY = CONFIG.identifier_key
+AUTOCRM_DEFAULT_PHONE_REGION = "CN"
 AUTOCRM_API_PAGE_SIZE = 50
 AUTOCRM_API_MAX_PAGE_SIZE = 500

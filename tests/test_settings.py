@@ -23,7 +23,7 @@ CONFIG_VARIABLES = {
     "CSRF_TRUSTED_ORIGINS", "DATABASE_URL", "REDIS_URL", "TASK_BACKEND", "EMAIL_HOST",
     "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL", "TIME_ZONE", "STATIC_ROOT", "MEDIA_ROOT", "LOGIN_FAILURE_LIMIT",
-    "LOGIN_COOLOFF_MINUTES",
+    "LOGIN_COOLOFF_MINUTES", "IDENTIFIER_KEY", "OEM_WMIS",
 }  # fmt: skip
 SECRET = "x7Jq2mVb9ZcLpW4rT8nYd3KfHs6GaE1uQoR5iXeNtMwBvCzAyDlUhPgSjOkFI0-_"
 PRINT_DATABASE = (
@@ -50,7 +50,7 @@ def _run(args: list[str], tmp_path: Path, **variables: str) -> subprocess.Comple
 
 def _production(**extra: str) -> dict[str, str]:
     return {"AUTOCRM_PROFILE": "production", "SECRET_KEY": SECRET,
-            "ALLOWED_HOSTS": "crm.example.com", **extra}  # fmt: skip
+            "ALLOWED_HOSTS": "crm.example.com", "IDENTIFIER_KEY": "k" * 40, **extra}  # fmt: skip
 
 
 def test_production_profile_passes_the_deployment_checks(tmp_path: Path) -> None:
@@ -89,6 +89,8 @@ def test_the_rq_task_backend_needs_redis(clean_environment: pytest.MonkeyPatch) 
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set to at least 50 characters in production"),
         ({"SECRET_KEY": "too-short"}, "SECRET_KEY must be set to at least 50 characters"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set in production"),
+        ({"IDENTIFIER_KEY": ""}, "IDENTIFIER_KEY must be set to at least 32 characters"),
+        ({"OEM_WMIS": "LSGX"}, "OEM_WMIS must be 3-character manufacturer codes"),
     ],
 )
 def test_production_profile_refuses_to_start_without_required_values(

@@ -1,0 +1,5 @@
+"""Activities endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["activities"])

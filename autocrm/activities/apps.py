@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "autocrm.activities"
+    label = "activities"
+    verbose_name = _("Activities")
+
+    def ready(self) -> None:
+        from autocrm.activities import wiring
+        from autocrm.activities.models import Interaction
+        from autocrm.customers.merging import register_merge_relation
+
+        wiring.register()
+        register_merge_relation(Interaction, "customer")

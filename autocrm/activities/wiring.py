@@ -1,0 +1,5 @@
+"""The activities app's menu entries and its interaction timeline panel on the customer 360 page."""
+
+
+def register() -> None:
+    """Called from the app's ``AppConfig.ready``."""

@@ -1,0 +1,5 @@
+"""Customers endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["customers"])

@@ -1,0 +1,293 @@
+"""Personal and company identifiers: parsing, normalising, validating, protecting.
+
+Every function that validates raises ``django.core.exceptions.ValidationError`` with a message a
+user can act on (what is wrong, and where), never a library's own exception. The same functions
+serve forms, the API, the import and the search box, so a value is understood alike everywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+import re
+import unicodedata
+from functools import lru_cache
+
+import phonenumbers
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+from stdnum import numdb
+from stdnum.cn import ric as stdnum_ric
+from stdnum.cn import uscc as stdnum_uscc
+from zhconv import convert as convert_script
+
+_SEPARATORS = re.compile(r"[\s\-_.()\uff08\uff09/]+")
+
+
+def fold_width(value: str) -> str:
+    """Full-width digits, letters and punctuation become their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", value or "")
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def fold_name(name: str) -> str:
+    """The form two names are compared in: width folded, traditional characters simplified,
+    spaces and the middle dot of transliterated names dropped, Latin letters lower-cased."""
+    folded = convert_script(fold_width(name), "zh-hans")
+    folded = re.sub(r"[\s·•・.]+", "", folded)
+    return folded.lower()
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials of a Chinese name (张三丰 -> zsf); Latin words give their first letters."""
+    letters = []
+    text = convert_script(fold_width(name), "zh-hans").lower()
+    for syllable in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"):
+        for part in re.findall(r"[0-9a-z]+", syllable.lower()):
+            letters.append(part[0])
+    return "".join(letters)[:32]
+
+
+def looks_like_initials(query: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z]{2,8}", query.strip()))
+
+
+# --- phones --------------------------------------------------------------------------------
+
+
+def normalise_phone(raw: str, *, region: str | None = None) -> str:
+    """The phone number in E.164 (+8613812345678). Accepts full-width digits, spaces, dashes,
+    brackets, and the +86 / 0086 prefixes; a number without a country is taken as Chinese."""
+    text = fold_width(raw).strip()
+    if not text:
+        raise ValidationError(_("Enter a phone number."), code="required")
+    bad = re.search(r"[^0-9+\s\-().\uff08\uff09/]", text)
+    if bad:
+        raise ValidationError(
+            _("A phone number cannot contain “%(character)s”.") % {"character": bad.group()},
+            code="invalid_character",
+        )
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region or settings.AUTOCRM_DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("“%(value)s” is not a phone number.") % {"value": raw}, code="invalid"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        national = str(number.national_number)
+        if number.country_code == 86 and national.startswith("1") and len(national) >= 10:
+            raise ValidationError(
+                _(
+                    "%(number)s is not a valid Chinese mobile number: "
+                    "11 digits starting with 13 to 19."
+                )
+                % {"number": national},
+                code="invalid_mobile",
+            )
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number: check the digits and the area code.")
+            % {"value": raw},
+            code="invalid",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(e164: str) -> bool:
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
+def display_phone(e164: str) -> str:
+    """A Chinese mobile as people write it (138 1234 5678); other numbers internationally."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    national = str(number.national_number)
+    if number.country_code == 86 and len(national) == 11:
+        return f"{national[:3]} {national[3:7]} {national[7:]}"
+    if number.country_code == 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# --- e-mail and other handles ---------------------------------------------------------------
+
+
+def normalise_email(raw: str) -> str:
+    text = fold_width(raw).strip()
+    try:
+        validate_email(text)
+    except ValidationError as error:
+        raise ValidationError(
+            _("“%(value)s” is not an e-mail address (name@example.com).") % {"value": raw},
+            code="invalid_email",
+        ) from error
+    local, _at, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def normalise_handle(raw: str) -> str:
+    """Addresses and other handles: width folded, runs of spaces collapsed, lower-cased Latin."""
+    return re.sub(r"\s+", " ", fold_width(raw)).strip().lower()
+
+
+# --- resident ID numbers (GB 11643) ----------------------------------------------------------
+
+_RIC_BODY = re.compile(r"^\d{17}[\dX]$")
+
+
+@lru_cache(maxsize=4096)
+def _area_known(area: str) -> bool:
+    return any(props for _part, props in numdb.get("cn/loc").info(area))
+
+
+def validate_resident_id(raw: str) -> str:
+    """The 18-character resident ID number, upper-case, or a ValidationError naming the fault.
+
+    Checks length, characters, the birth date (a real date, not in the future), the area code
+    (it must have existed at some time; numbers keep an area code that was later renamed or
+    merged, so the code is not required to have existed in the birth year) and the check digit.
+    """
+    number = _SEPARATORS.sub("", fold_width(raw)).upper()
+    if len(number) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; this one has %(count)s.") % {"count": len(number)},
+            code="length",
+        )
+    if not _RIC_BODY.match(number):
+        bad = next(
+            (c for i, c in enumerate(number) if not (c.isdigit() or (i == 17 and c == "X"))), "?"
+        )
+        raise ValidationError(
+            _(
+                "An ID number has 17 digits and a digit or X at the end; "
+                "“%(character)s” is not allowed."
+            )
+            % {"character": bad},
+            code="invalid_character",
+        )
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as error:
+        raise ValidationError(
+            _("The birth date in this ID number (%(date)s) is not a real date.")
+            % {"date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}"},
+            code="birth_date",
+        ) from error
+    if birth > datetime.date.today() or birth.year < 1880:
+        raise ValidationError(
+            _("The birth date in this ID number (%(date)s) is not possible.")
+            % {"date": birth.isoformat()},
+            code="birth_date",
+        )
+    try:
+        known = _area_known(number[:6])
+    except Exception:  # the area table is a convenience; never let it crash a form
+        known = True
+    if not known:
+        raise ValidationError(
+            _("The area code %(area)s in this ID number does not exist.") % {"area": number[:6]},
+            code="area",
+        )
+    expected = stdnum_ric.calc_check_digit(number)
+    if number[-1] != expected:
+        raise ValidationError(
+            _("The check digit of this ID number should be %(expected)s, not %(given)s.")
+            % {"expected": expected, "given": number[-1]},
+            code="check_digit",
+        )
+    return number
+
+
+def birth_date_from_resident_id(number: str) -> datetime.date:
+    return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def gender_from_resident_id(number: str) -> str:
+    """ "male" or "female": the 17th digit is odd for men."""
+    return "male" if int(number[16]) % 2 else "female"
+
+
+def mask_resident_id(number: str) -> str:
+    """110105********002X: the area and the last four characters stay visible."""
+    if len(number) != 18:
+        return "*" * len(number)
+    return f"{number[:6]}{'*' * 8}{number[14:]}"
+
+
+# --- unified social credit codes (GB 32100) ------------------------------------------------------
+
+
+def validate_credit_code(raw: str) -> str:
+    code = _SEPARATORS.sub("", fold_width(raw)).upper()
+    if len(code) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(count)s.")
+            % {"count": len(code)},
+            code="length",
+        )
+    try:
+        return str(stdnum_uscc.validate(code))
+    except stdnum_uscc.InvalidChecksum as error:
+        expected = stdnum_uscc.calc_check_digit(code[:-1])
+        raise ValidationError(
+            _("The check character of this credit code should be %(expected)s, not %(given)s.")
+            % {"expected": expected, "given": code[-1]},
+            code="check_digit",
+        ) from error
+    except Exception as error:  # any other fault: format or characters
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a unified social credit code "
+                "(digits and capital letters except I, O, S, V, Z)."
+            )
+            % {"value": raw},
+            code="invalid",
+        ) from error
+
+
+# --- protecting identifiers at rest -------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _keys(secret: str) -> tuple[Fernet, bytes]:
+    encryption = hashlib.sha256(b"autocrm-identifier-encryption:" + secret.encode()).digest()
+    hashing = hashlib.sha256(b"autocrm-identifier-hash:" + secret.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(encryption)), hashing
+
+
+def encrypt_identifier(value: str) -> str:
+    fernet, _hash_key = _keys(settings.AUTOCRM_IDENTIFIER_KEY)
+    return fernet.encrypt(value.encode()).decode()
+
+
+def decrypt_identifier(token: str) -> str:
+    fernet, _hash_key = _keys(settings.AUTOCRM_IDENTIFIER_KEY)
+    try:
+        return fernet.decrypt(token.encode()).decode()
+    except InvalidToken:
+        return ""
+
+
+def identifier_hash(value: str) -> str:
+    """A keyed hash for exact search: equal numbers give equal hashes, and the database alone
+    cannot be used to test guesses without the key."""
+    _fernet, hash_key = _keys(settings.AUTOCRM_IDENTIFIER_KEY)
+    return hmac.new(hash_key, value.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,5 @@
+"""The customers app's menu entries."""
+
+
+def register() -> None:
+    """Called from the app's ``AppConfig.ready``."""

@@ -1,0 +1,5 @@
+"""Imports endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["imports"])

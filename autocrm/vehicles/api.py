@@ -1,0 +1,5 @@
+"""Vehicles endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["vehicles"])
