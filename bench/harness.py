@@ -191,3 +191,50 @@ def machine_description() -> list[tuple[str, str]]:
         ("server", f"gunicorn {gunicorn.__version__}, 2 sync workers, loopback"),
         ("database", database_description()),
     ]
+
+
+def route_exists(path: str) -> bool:
+    """Whether the running code serves ``path`` (a measurement of an endpoint that is not built
+    yet reports "not available" instead of failing the run)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def not_available(title: str, why: str) -> dict[str, Any]:
+    return {"title": title, "description": why, "header": ["result"], "rows": [["not available"]]}
+
+
+def time_sql_each(sql: str, params: list[Any]) -> Timings:
+    """Run one SELECT once per parameter set, in order; time each (execute and fetch all)."""
+    from django.db import connection
+
+    timings = Timings()
+    with connection.cursor() as cursor:
+        for values in params[:20]:
+            cursor.execute(sql, values)
+            cursor.fetchall()
+        for values in params:
+            started = time.perf_counter()
+            cursor.execute(sql, values)
+            cursor.fetchall()
+            timings.samples.append(time.perf_counter() - started)
+    return timings
+
+
+def http_request(
+    address: str, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> tuple[int, bytes]:
+    """One request on a fresh connection."""
+    host, port = address.rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()

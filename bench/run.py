@@ -9,7 +9,12 @@ Settings (environment variables):
   BENCH_CONCURRENCY    concurrent clients (default 2)
   BENCH_OUTPUT         report file (default docs/benchmarks.md)
 
+  BENCH_IMPORT_ROWS    rows in the generated import file (default 1,000,000 on PostgreSQL at
+                       large, 100,000 on SQLite; fewer at the smaller scales)
+
 Later measurements: add a module with ``measure(bench) -> section`` and list it in MEASUREMENTS.
+A measurement whose endpoint or command does not exist yet reports "not available"; one that
+fails reports the error in its section, and the others still run.
 """
 
 from __future__ import annotations
@@ -23,10 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import dealer_list
+from bench import customer_360, customer_create, dealer_list, import_throughput, screen_pop
 from bench.harness import ROOT, machine_description, running_server
 
-MEASUREMENTS = [dealer_list.measure]
+MEASUREMENTS = [
+    dealer_list.measure,
+    screen_pop.measure,
+    customer_360.measure,
+    customer_create.measure,
+    import_throughput.measure,
+]
 
 
 @dataclass
@@ -37,6 +48,7 @@ class Bench:
     environment: dict[str, str]
     requests: int
     concurrency: int
+    scale: str = "large"
     _tokens: dict[str, str] = field(default_factory=dict)
 
     def token(self, username: str) -> str:
@@ -61,8 +73,9 @@ def manage(environment: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def prepare_dataset(environment: dict[str, str], scale: str, seed: str) -> None:
-    """Migrate and seed the bench database; a SQLite file seeded differently is rebuilt."""
+def prepare_dataset(environment: dict[str, str], scale: str, seed: str) -> str:
+    """Migrate and seed the bench database; a SQLite file seeded differently is rebuilt.
+    Returns seed_demo's own summary line when it seeded (with its time)."""
     url = environment["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
@@ -74,23 +87,32 @@ def prepare_dataset(environment: dict[str, str], scale: str, seed: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     manage(environment, "migrate", "--no-input", "--verbosity", "0")
-    manage(environment, "seed_demo", "--scale", scale, "--seed", seed, "--if-empty")
+    output = manage(environment, "seed_demo", "--scale", scale, "--seed", seed, "--if-empty")
     if url.startswith("sqlite:///"):
         stamp.write_text(wanted)
     print(f"dataset ready in {time.perf_counter() - started:.1f} s")
+    seeded = [line for line in output.splitlines() if line.startswith(("Seeded", "  "))]
+    return " ".join(line.strip() for line in seeded if " in " in line)
 
 
-def dataset_description(scale: str, seed: str) -> list[tuple[str, str]]:
+def dataset_description(scale: str, seed: str, seeding: str) -> list[tuple[str, str]]:
     from autocrm.accounts.models import User
+    from autocrm.activities.models import Interaction
+    from autocrm.customers.models import ContactPoint, Customer
     from autocrm.network.models import Dealer, DealerGroup, Region
+    from autocrm.vehicles.models import Ownership, Vehicle, VehicleEvent
 
-    return [
-        ("seed_demo", f"--scale {scale} --seed {seed}"),
-        ("regions", f"{Region.objects.count():,}"),
-        ("dealer groups", f"{DealerGroup.objects.count():,}"),
-        ("dealers", f"{Dealer.objects.count():,}"),
-        ("users", f"{User.objects.count():,}"),
-    ]
+    rows = [("seed_demo", f"--scale {scale} --seed {seed}")]
+    if seeding:
+        rows.append(("seeding (this run)", seeding))
+    for label, model in (
+        ("regions", Region), ("dealer groups", DealerGroup), ("dealers", Dealer),
+        ("users", User), ("customers", Customer), ("contact points", ContactPoint),
+        ("vehicles", Vehicle), ("ownerships", Ownership), ("vehicle events", VehicleEvent),
+        ("interactions", Interaction),
+    ):  # fmt: skip
+        rows.append((label, f"{model.objects.count():,}"))
+    return rows
 
 
 def _table(header: list[str], rows: list[list[str]] | list[tuple[str, str]]) -> list[str]:
@@ -147,7 +169,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "autocrm.settings",
     }
     print(f"bench: {scale} dataset in {database_url}")
-    prepare_dataset(environment, scale, seed)
+    seeding = prepare_dataset(environment, scale, seed)
 
     # This process reads the same database for the bare-SQL side and the descriptions.
     os.environ.update(environment)
@@ -155,13 +177,21 @@ def main() -> None:
 
     django.setup()
     machine = machine_description()
-    dataset = dataset_description(scale, seed)
+    dataset = dataset_description(scale, seed, seeding)
     sections = []
     with running_server(environment) as address:
-        bench = Bench(address, environment, requests, concurrency)
+        bench = Bench(address, environment, requests, concurrency, scale)
         for measure in MEASUREMENTS:
             started = time.perf_counter()
-            section = measure(bench)
+            try:
+                section = measure(bench)
+            except Exception as error:  # one broken measurement must not lose the others
+                section = {
+                    "title": measure.__module__.removeprefix("bench."),
+                    "description": "The measurement failed.",
+                    "header": ["error"],
+                    "rows": [[f"{type(error).__name__}: {str(error)[:300]}".replace("|", "/")]],
+                }
             print(f"{section['title']}: {time.perf_counter() - started:.1f} s")
             for row in section["rows"]:
                 print("  " + " | ".join(row))

@@ -13,10 +13,13 @@ from django.db import transaction
 from autocrm.accounts.choices import DEALER_ROLES, HQ_ROLES, REGION_ROLES, Role
 from autocrm.accounts.models import User
 from autocrm.accounts.seeds import demo_username
+from autocrm.activities.models import Interaction
 from autocrm.core.seeding import DEMO_PASSWORD
+from autocrm.customers.models import ContactPoint, Customer, CustomerDealer, CustomerRelationship
 from autocrm.network.choices import DealerType, RegionLevel
 from autocrm.network.models import Dealer, DealerGroup, HQDepartment, Region
 from autocrm.network.seeds import short_place_name
+from autocrm.vehicles.models import Ownership, Vehicle, VehicleEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,39 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 "hq_department__code",
                 "region__code",
                 "dealer__code",
+            )
+        ),
+        "customers": list(
+            Customer.objects.order_by("number").values_list(
+                "number",
+                "name",
+                "kind",
+                "status",
+                "id_number_masked",
+                "credit_code",
+                "manager__username",
+                "city__code",
+                "birth_date",
+            )
+        ),
+        "contact_points": list(
+            ContactPoint.objects.order_by("customer__number", "kind", "normalised").values_list(
+                "customer__number", "kind", "value", "normalised", "is_primary"
+            )
+        ),
+        "vehicles": list(
+            Vehicle.objects.order_by("vin").values_list(
+                "vin", "plate", "model__code", "dealer__code", "status", "current_mileage"
+            )
+        ),
+        "ownerships": list(
+            Ownership.objects.order_by("vehicle__vin", "started_on").values_list(
+                "vehicle__vin", "customer__number", "started_on", "ended_on"
+            )
+        ),
+        "interactions": list(
+            Interaction.objects.order_by("customer__number", "occurred_at", "subject").values_list(
+                "customer__number", "channel", "occurred_at", "subject", "user__username"
             )
         ),
     }
@@ -183,3 +219,123 @@ def test_the_logins_table_names_each_role_and_what_it_sees() -> None:
     assert "SH001" in row and DEMO_PASSWORD in row
     assert any("region_manager" in line and "华东" in line for line in lines)
     assert any(line.startswith("Administrator") and "admin " in line for line in lines)
+
+
+# --- the system of record -----------------------------------------------------------------
+
+
+def test_seeded_identifiers_pass_the_validators() -> None:
+    from django.conf import settings
+
+    from autocrm.customers.identifiers import (
+        decrypt_identifier,
+        fold_name,
+        identifier_hash,
+        is_mobile,
+        mask_resident_id,
+        name_initials,
+        normalise_phone,
+        validate_credit_code,
+        validate_resident_id,
+    )
+    from autocrm.vehicles.vin import normalise_plate, validate_vin
+
+    seed(scale="small", seed=3)
+
+    customers = list(Customer.objects.all())
+    assert len(customers) == 240
+    with_id_number = 0
+    for customer in customers:
+        assert customer.number == f"C{customer.pk:09d}"
+        assert customer.name_folded == fold_name(customer.name)
+        assert customer.name_initials == name_initials(customer.name)
+        if customer.id_number_encrypted:
+            with_id_number += 1
+            number = validate_resident_id(decrypt_identifier(customer.id_number_encrypted))
+            assert customer.id_number_hash == identifier_hash(number)
+            assert customer.id_number_masked == mask_resident_id(number)
+            assert customer.birth_date.strftime("%Y%m%d") == number[6:14]
+            assert (customer.gender == "male") == (int(number[16]) % 2 == 1)
+        if customer.credit_code:
+            assert validate_credit_code(customer.credit_code) == customer.credit_code
+    assert with_id_number > 150
+    phones = ContactPoint.objects.filter(kind="phone")
+    assert phones.filter(is_mobile=True).count() > 200
+    for phone in phones:
+        assert normalise_phone(phone.value) == phone.normalised, phone.value
+        assert is_mobile(phone.normalised) == phone.is_mobile
+    vehicles = list(Vehicle.objects.all())
+    assert len(vehicles) > 250
+    oem = [v for v in vehicles if v.vin[:3] in settings.AUTOCRM_OEM_WMIS]
+    assert len(oem) > 200
+    for vehicle in vehicles:
+        parsed = validate_vin(vehicle.vin)  # OEM VINs with a wrong check digit would raise
+        assert parsed.check_digit_ok == vehicle.vin_check_digit_ok
+        assert vehicle.vin_tail == vehicle.vin[-6:]
+        assert vehicle.plate == normalise_plate(vehicle.plate)
+    flagged = [v for v in vehicles if not v.vin_check_digit_ok]
+    assert flagged and all(v.vin[:3] not in settings.AUTOCRM_OEM_WMIS for v in flagged)
+
+
+def test_ownership_histories_and_statuses_agree() -> None:
+    seed(scale="small", seed=3)
+
+    current = Ownership.objects.filter(ended_on__isnull=True)
+    owners = set(current.values_list("customer_id", flat=True))
+    assert set(Customer.objects.filter(status="owner").values_list("pk", flat=True)) == owners
+    for former in Customer.objects.filter(status="former_owner"):
+        assert former.pk not in owners
+        assert Ownership.objects.filter(customer=former, ended_on__isnull=False).exists()
+    transferred = VehicleEvent.objects.filter(kind="transferred").values_list("vehicle", flat=True)
+    assert transferred
+    for vehicle_id in transferred:
+        history = list(Ownership.objects.filter(vehicle_id=vehicle_id).order_by("started_on"))
+        assert len(history) == 2 and history[0].ended_on == history[1].started_on
+    sold = VehicleEvent.objects.filter(kind="sold", vehicle__vin__startswith="LS")
+    for event in sold.select_related("vehicle")[:50]:
+        built = VehicleEvent.objects.get(vehicle=event.vehicle, kind="built")
+        assert built.occurred_at < event.occurred_at
+
+
+def test_the_demo_customers_the_readme_and_the_bench_use() -> None:
+    from autocrm.customers.seeds import FLEET_CUSTOMER_NAME
+
+    seed(scale="small", seed=1)
+
+    demo = Customer.objects.get(name="张三丰")
+    assert demo.name_initials == "zsf"
+    phone = demo.contact_points.get(kind="phone", is_primary=True)
+    assert (phone.value, phone.normalised) == ("138 1234 5678", "+8613812345678")
+    assert set(demo.dealer_links.values_list("dealer__code", flat=True)) == {"SH001"}
+    assert demo.manager is not None and demo.manager.username == "salesperson"
+    assert demo.ownerships.filter(ended_on__isnull=True).count() == 3
+    assert demo.interactions.count() == 12
+    fleet = Customer.objects.get(name=FLEET_CUSTOMER_NAME)
+    assert fleet.ownerships.filter(ended_on__isnull=True).count() == 20
+    assert fleet.interactions.count() == 2000
+    assert CustomerRelationship.objects.filter(customer=fleet, kind="company_contact").exists()
+    assert ContactPoint.objects.filter(normalised="+8613812345678").count() == 1
+
+
+def test_dealer_staff_see_only_their_dealers_seeded_customers() -> None:
+    seed(scale="small", seed=1)
+
+    salesperson = User.objects.get(username=demo_username(Role.SALESPERSON))
+    linked = set(
+        CustomerDealer.objects.filter(dealer=salesperson.dealer).values_list("customer", flat=True)
+    )
+    visible = set(Customer.objects.visible_to(salesperson).values_list("pk", flat=True))
+    assert visible == linked and len(visible) > 10
+    other_dealer = User.objects.filter(role=Role.SALESPERSON).exclude(dealer=salesperson.dealer)[0]
+    theirs = set(Customer.objects.visible_to(other_dealer).values_list("pk", flat=True))
+    assert theirs == linked_to(other_dealer)
+    assert Customer.objects.get(name="张三丰").pk in visible - theirs
+    analyst = User.objects.get(username=demo_username(Role.ANALYST))
+    assert Customer.objects.visible_to(analyst).count() == Customer.objects.count()
+    assert set(Interaction.objects.visible_to(salesperson).values_list("customer", flat=True)) <= (
+        visible
+    )
+
+
+def linked_to(user: User) -> set[int]:
+    return set(CustomerDealer.objects.filter(dealer=user.dealer).values_list("customer", flat=True))

@@ -62,8 +62,11 @@ class Interaction(CustomerOwnedScope, models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
-        # The customer's timeline, newest first, keyset-paged.
+        # The customer's timeline, newest first, keyset-paged; and every interaction in scope,
+        # newest first (the list page and the API without a customer), which would otherwise
+        # sort the whole table for each page.
         indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_recent_idx"),
             models.Index(
                 fields=["customer", "-occurred_at", "-id"], name="interaction_timeline_idx"
             ),

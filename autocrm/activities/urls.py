@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from autocrm.activities import views
 
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns = [
+    path("interactions/", views.InteractionList.as_view(), name="interaction_list"),
+    path(
+        "customers/<int:customer_id>/timeline/",
+        views.customer_timeline_view,
+        name="customer_timeline",
+    ),
+    path(
+        "customers/<int:customer_id>/log/",
+        views.interaction_quick_log,
+        name="interaction_quick_log",
+    ),
+]

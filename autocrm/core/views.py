@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -23,6 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"summary": home_summary(request.user)})
 
 
+def _single_customer(groups: list[dict[str, Any]]) -> bool:
+    return len(groups) == 1 and groups[0]["key"] == "customers" and len(groups[0]["hits"]) == 1
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -31,6 +37,9 @@ def search(request: HttpRequest) -> HttpResponse:
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
+    if not partial and _single_customer(groups):
+        # Screen pop: a query that finds one customer (a caller's phone number) opens them.
+        return redirect(groups[0]["hits"][0].url)
     template = "core/_search_results.html" if partial else "core/search.html"
     context = {"query": query, "groups": groups, "breadcrumbs": [{"label": _("Search")}]}
     response = render(request, template, context)

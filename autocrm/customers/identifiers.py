@@ -291,3 +291,14 @@ def identifier_hash(value: str) -> str:
     cannot be used to test guesses without the key."""
     _fernet, hash_key = _keys(settings.AUTOCRM_IDENTIFIER_KEY)
     return hmac.new(hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def protected_id_number_fields(number: str) -> dict[str, str]:
+    """The Customer columns that hold a validated resident ID number (all empty for "")."""
+    if not number:
+        return {"id_number_encrypted": "", "id_number_hash": "", "id_number_masked": ""}
+    return {
+        "id_number_encrypted": encrypt_identifier(number),
+        "id_number_hash": identifier_hash(number),
+        "id_number_masked": mask_resident_id(number),
+    }

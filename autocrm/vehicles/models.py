@@ -57,6 +57,9 @@ class VehicleModel(models.Model):
         parts = [self.brand, self.series, self.name, self.configuration, str(self.model_year)]
         return " ".join(part for part in parts if part)
 
+    def get_absolute_url(self) -> str:
+        return reverse("vehicles:model_detail", args=[self.pk])
+
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
         return Q()  # the catalogue is public to every role
