@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,11 +26,17 @@ def _dealer_in_scope(scope: Scope, field: str = "dealer") -> Q:
     return Q(**{f"{field}_id": scope.dealer_id})
 
 
+def vehicle_scope_filter(scope: Scope) -> Q:
+    # A correlated EXISTS per candidate vehicle: the planner probes ownership_vehicle_idx for the
+    # rows it looks at, instead of hashing every vehicle the dealer's customers ever owned.
+    owned = Ownership.objects.filter(
+        vehicle_id=OuterRef("pk"), customer_id__in=customer_ids_in_scope(scope)
+    )
+    return _dealer_in_scope(scope) | Q(Exists(owned))
+
+
 def vehicle_ids_in_scope(scope: Scope) -> models.QuerySet[Any, Any]:
-    owned = Ownership.objects.filter(customer_id__in=customer_ids_in_scope(scope))
-    return Vehicle.objects.filter(
-        _dealer_in_scope(scope) | Q(pk__in=owned.values("vehicle_id"))
-    ).values("pk")
+    return Vehicle.objects.filter(vehicle_scope_filter(scope)).values("pk")
 
 
 class VehicleModel(models.Model):
@@ -121,7 +127,7 @@ class Vehicle(models.Model):
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
-        return Q(pk__in=vehicle_ids_in_scope(scope))
+        return vehicle_scope_filter(scope)
 
 
 class VehicleOwnedScope:
