@@ -1,21 +1,19 @@
 # Chinese demo text uses the full-width comma on purpose.
 # ruff: noqa: RUF001
 """Demo interactions: years of calls, visits, messages and events on every channel, by the
-customer's dealer staff and the HQ call center. Runs last of the system-of-record seeders and
-refreshes PostgreSQL's planner statistics for every table they loaded.
+customer's dealer staff and the HQ call center. Runs last of the system-of-record seeders.
 """
 
 from __future__ import annotations
 
 import time
 
+from autocrm.core.bulkload import BulkWriter
 from autocrm.core.seeding import SeedContext, register_seeder
 from autocrm.customers.seeds import (
     FORMER_OWNER,
     OWNER,
     PROSPECT,
-    BulkWriter,
-    analyze,
     calendar,
     now_text,
     plan_of,
@@ -117,24 +115,6 @@ def seed_interactions(context: SeedContext) -> None:
     context.log(f"  interactions: {write.count:,} in {time.perf_counter() - started:.1f} s")
 
 
-def refresh_statistics(context: SeedContext) -> None:
-    """After the bulk loads PostgreSQL's statistics are empty: the first queries would be
-    planned for empty tables. ANALYZE every table the system-of-record seeders wrote."""
-    from autocrm.activities.models import Interaction
-    from autocrm.customers import models as customers
-    from autocrm.vehicles import models as vehicles
-
-    started = time.perf_counter()
-    analyze(
-        [
-            customers.Customer, customers.Customer.tags.through, customers.ContactPoint,
-            customers.CustomerDealer, customers.CustomerRelationship, customers.Consent,
-            customers.ConsentChange, vehicles.VehicleModel, vehicles.Vehicle,
-            vehicles.Ownership, vehicles.OdometerReading, vehicles.VehicleEvent, Interaction,
-        ]
-    )  # fmt: skip
-    context.log(f"  statistics refreshed in {time.perf_counter() - started:.1f} s")
-
-
-register_seeder("activities.interactions", seed_interactions, order=120)
-register_seeder("activities.statistics", refresh_statistics, order=990)
+register_seeder(
+    "activities.interactions", seed_interactions, order=120, loads=("activities.Interaction",)
+)

@@ -25,6 +25,7 @@ orders from 100 on.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,7 @@ class SeedContext:
     actor: Any = None  # the administrator the services run as; set by the first seeder
     created: dict[str, list[Any]] = field(default_factory=dict)
     password_hash: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per seeder
     rng: random.Random = field(init=False)
     faker: Faker = field(init=False)
 
@@ -102,14 +104,25 @@ class RegisteredSeeder:
     order: int
     name: str
     function: Seeder
+    loads: tuple[str, ...] = ()  # labels of the models it bulk-loads ("app.Model")
 
 
 _registry: dict[str, RegisteredSeeder] = {}
 
 
-def register_seeder(name: str, function: Seeder, order: int = 100) -> None:
-    """Add (or replace) the seeder called ``name``; a lower ``order`` runs first."""
-    _registry[name] = RegisteredSeeder(order=order, name=name, function=function)
+def register_seeder(
+    name: str, function: Seeder, order: int = 100, loads: tuple[str, ...] = ()
+) -> None:
+    """Add (or replace) the seeder called ``name``; a lower ``order`` runs first. ``loads``
+    names the models whose tables it fills in bulk at medium and large scale (``"app.Model"``):
+    ``seed_demo`` loads those without their indexes and refreshes their statistics after."""
+    _registry[name] = RegisteredSeeder(order=order, name=name, function=function, loads=loads)
+
+
+def bulk_loaded_models(seeders: list[RegisteredSeeder]) -> list[Any]:
+    from django.apps import apps
+
+    return [apps.get_model(label) for entry in seeders for label in entry.loads]
 
 
 def discover_seeders() -> list[RegisteredSeeder]:
@@ -123,7 +136,9 @@ def run_seeders(*, seed: int, scale: Scale, log: Callable[[str], None] = print) 
     context = SeedContext(seed=seed, scale=scale, log=log)
     for entry in discover_seeders():
         context.start(entry.name)
+        started = time.perf_counter()
         entry.function(context)
+        context.timings[entry.name] = time.perf_counter() - started
     return context
 
 

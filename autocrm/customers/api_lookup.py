@@ -1,7 +1,7 @@
 """Screen pop: ``GET /api/v1/lookup`` answers a caller's card(s) by phone, VIN, plate or text.
 
 Built for the call center's telephony integration, which asks on every ringing call: a handful
-of lean, index-backed queries returning plain values (``customers.lookup.customer_cards``).
+of lean, index-backed queries returning plain values (``customers.cards.customer_cards``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pydantic import Field
 
 from autocrm.core.api_schemas import Text, answers
 from autocrm.core.errors import ApplicationError
+from autocrm.customers.cards import customer_cards
 from autocrm.customers.identifiers import mask_resident_id, normalise_phone
-from autocrm.customers.lookup import Term, TermKind, classify, customer_cards
+from autocrm.customers.lookup import Term, TermKind, classify
 from autocrm.vehicles.vin import clean_vin, normalise_plate, validate_vin
 
 router = Router(tags=["lookup"])

@@ -18,7 +18,6 @@ from autocrm.customers.choices import ConsentChannel, ConsentPurpose, Relationsh
 from autocrm.customers.forms import (
     ConsentForm,
     ContactPointForm,
-    DealerLinkForm,
     PreferencesForm,
     RelationshipForm,
 )
@@ -89,14 +88,11 @@ def relationships_context(request: HttpRequest, customer: Customer) -> dict[str,
 def dealers_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
     forms = _forms(request)
     may_edit = _may_edit(request, customer)
+    # The form (a list of every dealer the user sees) is rendered when the user opens it.
     return {
         "links": selectors.dealer_links_of(customer),
         "may_edit": may_edit,
-        "dealer_form": (
-            forms.get("dealer_form") or DealerLinkForm(user=request.user, prefix="dealer")
-        )
-        if may_edit
-        else None,
+        "dealer_form": forms.get("dealer_form") if may_edit else None,
     }
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
+from autocrm.core.bulkload import BulkWriter, after_explicit_ids, next_id
 from autocrm.core.seeding import SeedContext, register_seeder
 
 CUSTOMERS_PER_SCALE = {"small": 240, "medium": 50_000, "large": 1_000_000}
@@ -33,74 +33,6 @@ DEMO_CUSTOMER_MOBILE = "+8613812345678"
 FLEET_CUSTOMER_NAME = "上海申程出租汽车有限公司"
 FLEET_VEHICLES = 20
 FLEET_INTERACTIONS = 2000
-
-# ---------------------------------------------------------------------------------------------
-# Writing rows fast
-# ---------------------------------------------------------------------------------------------
-
-
-class BulkWriter:
-    """Rows (tuples in ``columns`` order) into one table: COPY on PostgreSQL, executemany
-    elsewhere, in batches. No model instances, no signals: demo data only."""
-
-    def __init__(self, model: Any, columns: Sequence[str], batch_size: int = 20_000) -> None:
-        quote = connection.ops.quote_name
-        self.table = model._meta.db_table
-        self.columns = ", ".join(quote(column) for column in columns)
-        self.width = len(columns)
-        self.batch_size = batch_size
-        self.rows: list[tuple[Any, ...]] = []
-        self.count = 0
-
-    def add(self, *row: Any) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= self.batch_size:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        connection.ensure_connection()
-        raw = connection.connection
-        table = connection.ops.quote_name(self.table)
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({self.columns}) FROM STDIN"
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in self.rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["?"] * self.width)
-            raw.executemany(f"INSERT INTO {table} ({self.columns}) VALUES ({marks})", self.rows)
-        self.count += len(self.rows)
-        self.rows = []
-
-
-def next_id(model: Any) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
-        return int(cursor.fetchone()[0] or 0) + 1
-
-
-def after_explicit_ids(model: Any) -> None:
-    """Rows were written with explicit keys: move PostgreSQL's sequence past them."""
-    if connection.vendor != "postgresql":
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-            f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
-        )
-
-
-def analyze(models: Iterable[Any]) -> None:
-    """Fresh planner statistics after a bulk load (PostgreSQL plans by them from row one)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-
 
 # Dates and times as text the database parses, indexed by day number (cheap in a hot loop).
 EPOCH = datetime.date(1940, 1, 1)
@@ -676,4 +608,13 @@ def _consents(
         write.consents.add(pk, channel, purpose, still_granted, changed_at, source)
 
 
-register_seeder("customers.customers", seed_customers, order=100)
+register_seeder(
+    "customers.customers",
+    seed_customers,
+    order=100,
+    loads=(
+        "customers.Customer", "customers.Customer_tags", "customers.ContactPoint",
+        "customers.CustomerDealer", "customers.CustomerRelationship", "customers.Consent",
+        "customers.ConsentChange",
+    ),
+)  # fmt: skip

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from autocrm.core import errors
 from autocrm.core.crud import ScopedCreateView, ScopedEditView, ScopedFormView, ScopedListView
@@ -305,9 +305,18 @@ def relationship_remove(request: HttpRequest, relationship_id: int) -> HttpRespo
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dealer_link_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """GET opens the form in the panel (its dealer list is only built when asked for: a
+    national network has thousands); POST links the dealer."""
     customer = _editable(request, customer_id)
+    if request.method == "GET":
+        return _panel(
+            request,
+            customer,
+            "dealers",
+            dealer_form=DealerLinkForm(user=request.user, prefix="dealer"),
+        )
     form = DealerLinkForm(request.POST, user=request.user, prefix="dealer")
     saved = _run(
         form,

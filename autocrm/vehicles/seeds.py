@@ -15,18 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from autocrm.core.bulkload import BulkWriter, after_explicit_ids, next_id
 from autocrm.core.seeding import SeedContext, register_seeder
-from autocrm.customers.seeds import (
-    FORMER_OWNER,
-    OWNER,
-    BulkWriter,
-    Calendar,
-    after_explicit_ids,
-    calendar,
-    next_id,
-    now_text,
-    plan_of,
-)
+from autocrm.customers.seeds import FORMER_OWNER, OWNER, Calendar, calendar, now_text, plan_of
 from autocrm.vehicles.vin import check_digit
 
 # Brand, WMI, series, VDS code, powertrain, price from (yuan), configurations.
@@ -321,4 +312,12 @@ def seed_vehicles(context: SeedContext) -> None:
 
 
 register_seeder("vehicles.catalogue", seed_catalogue, order=105)
-register_seeder("vehicles.vehicles", seed_vehicles, order=110)
+register_seeder(
+    "vehicles.vehicles",
+    seed_vehicles,
+    order=110,
+    loads=(
+        "vehicles.Vehicle", "vehicles.Ownership", "vehicles.OdometerReading",
+        "vehicles.VehicleEvent",
+    ),
+)  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from io import StringIO
 from typing import Any
@@ -153,3 +154,23 @@ def test_the_command_refuses_an_unknown_user(db: None) -> None:
 
     assert out.getvalue() == ""
     assert ApiToken.objects.count() == 0
+
+
+def test_the_last_use_is_written_at_most_once_a_minute(user_in: Any) -> None:
+    user = user_in(Role.DEALER_MANAGER)
+    token, raw = api_token_create(user=user, name="DMS")
+
+    assert _me(raw).status_code == 200
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None
+
+    assert _me(raw).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first_use  # a second call within the minute writes nothing
+
+    two_minutes_ago = first_use - datetime.timedelta(minutes=2)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=two_minutes_ago)
+    assert _me(raw).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first_use

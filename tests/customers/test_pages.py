@@ -319,3 +319,30 @@ def test_the_360_page_s_queries_do_not_grow_with_contacts_and_relationships(
     after = _query_count(client, url)
 
     assert after == before
+
+
+def test_the_dealer_link_form_opens_on_demand_and_links_a_dealer(
+    network: Any, user_in: Any, client_as: Any
+) -> None:
+    customer = CustomerFactory(dealers=[network["east_dealer"]])
+    client = client_as(user_in(Role.DEALER_MANAGER))
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    url = reverse("customers:dealer_link_add", args=[customer.pk])
+
+    page = client.get(customer.get_absolute_url()).content.decode()
+    # The 360 page carries a button, not the list of every dealer in the network.
+    assert 'data-testid="dealer-form-open"' in page
+    assert 'name="dealer-dealer"' not in page
+
+    opened = client.get(url, **htmx).content.decode()
+    assert 'name="dealer-dealer"' in opened
+    assert network["east_dealer"].name in opened
+    assert network["west_dealer"].name not in opened  # only the dealers the user sees
+
+    linked = client.post(
+        url,
+        {"dealer-dealer": network["east_dealer"].pk, "dealer-relation": "serviced_by"},
+        **htmx,
+    ).content.decode()
+    assert customer.dealer_links.filter(relation="serviced_by").exists()
+    assert 'name="dealer-dealer"' not in linked

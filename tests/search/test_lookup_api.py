@@ -10,7 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from autocrm.accounts.choices import Role
-from tests.factories import CustomerFactory, OwnershipFactory, PhoneFactory, VehicleFactory, oem_vin
+from tests.factories import (
+    CustomerFactory,
+    InteractionFactory,
+    OwnershipFactory,
+    PhoneFactory,
+    VehicleFactory,
+    oem_vin,
+)
 
 from .conftest import RESIDENT_ID, full_width
 
@@ -164,3 +171,55 @@ def test_the_lookup_costs_a_few_queries_whatever_the_number_of_cards_and_vehicle
     assert sorted(len(card["vehicles"]) for card in body["cards"]) == [1, 3, 3, 3, 3]
     assert len(one) <= 6
     assert len(five) == len(one)
+
+
+def test_a_car_without_a_catalogue_model_has_an_empty_model_on_the_card(
+    people: dict, user_in: Any, client_as: Any
+) -> None:
+    vin = oem_vin(300001)
+    OwnershipFactory(
+        customer=people["zhang"],
+        vehicle=VehicleFactory(vin=vin, vin_tail=vin[-6:], model=None),
+        started_on=datetime.date(2020, 3, 1),
+    )
+    body = client_as(user_in(Role.CALL_CENTER_AGENT)).get(URL, {"phone": "13812345678"}).json()
+    models = {vehicle["vin"]: vehicle["model"] for vehicle in body["cards"][0]["vehicles"]}
+    assert models == {people["car"].vin: "别克 君威 2.0T", vin: ""}
+
+
+def test_each_card_of_a_shared_phone_has_its_own_last_three_interactions(
+    people: dict, network: dict, user_in: Any, client_as: Any
+) -> None:
+    relative = CustomerFactory(name="张小丰", dealers=[network["east_dealer"]])
+    PhoneFactory(customer=relative, value="13812345678")
+    for day in range(1, 6):
+        InteractionFactory(
+            customer=relative,
+            subject=f"亲属来电{day}",
+            occurred_at=datetime.datetime(2025, 6, day, 9, tzinfo=datetime.UTC),
+        )
+    body = client_as(user_in(Role.CALL_CENTER_AGENT)).get(URL, {"phone": "13812345678"}).json()
+    subjects = {
+        card["customer"]["name"]: [i["subject"] for i in card["last_interactions"]]
+        for card in body["cards"]
+    }
+    assert subjects == {
+        "张三丰": ["来电4", "来电3", "来电2"],
+        "张小丰": ["亲属来电5", "亲属来电4", "亲属来电3"],
+    }
+    [card] = [card for card in body["cards"] if card["customer"]["id"] == relative.pk]
+    assert card["last_interactions"][0]["occurred_at"].startswith("2025-06-05T09:00")
+
+
+@pytest.mark.parametrize("role", [Role.CALL_CENTER_AGENT, Role.DEALER_MANAGER])
+def test_a_merged_away_customer_is_not_a_card(
+    role: str, people: dict, network: dict, user_in: Any, client_as: Any
+) -> None:
+    duplicate = CustomerFactory(name="张三丰", dealers=[network["east_dealer"]])
+    PhoneFactory(customer=duplicate, value="13812345678")
+    duplicate.merged_into = people["zhang"]
+    duplicate.save()
+
+    body = client_as(user_in(role)).get(URL, {"phone": "13812345678"}).json()
+
+    assert [card["customer"]["id"] for card in body["cards"]] == [people["zhang"].pk]
