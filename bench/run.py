@@ -9,6 +9,8 @@ Settings (environment variables):
   BENCH_CONCURRENCY    concurrent clients (default 2)
   BENCH_OUTPUT         report file (default docs/benchmarks.md)
 
+  BENCH_ONLY           comma-separated measurement modules to run (e.g. screen_pop), default all
+
   BENCH_IMPORT_ROWS    rows in the generated import file (default 1,000,000 on PostgreSQL at
                        large, 100,000 on SQLite; fewer at the smaller scales)
 
@@ -181,7 +183,10 @@ def main() -> None:
     sections = []
     with running_server(environment) as address:
         bench = Bench(address, environment, requests, concurrency, scale)
+        only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
         for measure in MEASUREMENTS:
+            if only and measure.__module__.removeprefix("bench.") not in only:
+                continue
             started = time.perf_counter()
             try:
                 section = measure(bench)
