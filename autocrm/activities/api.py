@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from autocrm.activities import services
@@ -14,6 +12,7 @@ from autocrm.activities.filters import InteractionFilterSet
 from autocrm.activities.models import Interaction
 from autocrm.activities.schemas import InteractionIn, InteractionOut, InteractionPatch
 from autocrm.activities.selectors import TIMELINE_ORDERING
+from autocrm.core.api_helpers import filtered, resolve_reference
 from autocrm.core.api_schemas import PageOut, PageParams, answers
 from autocrm.core.pagination import keyset_page
 from autocrm.core.scoping import access_object
@@ -24,22 +23,12 @@ from autocrm.vehicles.models import Vehicle
 router = Router(tags=["interactions"])
 
 
-def _resolve(user: Any, model: Any, field: str, pk: int | None) -> Any:
-    """A referenced record within the user's scope; an unknown id is a field error."""
-    if pk is None:
-        return None
-    found = model.objects.visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: _("No such record: %(id)s.") % {"id": pk}})
-    return found
-
-
 def _references(user: Any, sent: dict[str, Any]) -> dict[str, Any]:
     data = dict(sent)
     if "vehicle_id" in data:
-        data["vehicle"] = _resolve(user, Vehicle, "vehicle_id", data.pop("vehicle_id"))
+        data["vehicle"] = resolve_reference(user, Vehicle, "vehicle_id", data.pop("vehicle_id"))
     if "dealer_id" in data:
-        data["dealer"] = _resolve(user, Dealer, "dealer_id", data.pop("dealer_id"))
+        data["dealer"] = resolve_reference(user, Dealer, "dealer_id", data.pop("dealer_id"))
     return data
 
 
@@ -49,14 +38,10 @@ def _references(user: Any, sent: dict[str, Any]) -> dict[str, Any]:
     summary="Interactions, newest first",
 )
 def interaction_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    filterset = InteractionFilterSet(
-        request.GET, queryset=Interaction.objects.visible_to(request.user)
+    queryset = filtered(
+        InteractionFilterSet, request.GET, Interaction.objects.visible_to(request.user)
     )
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    result = keyset_page(
-        filterset.qs, ordering=TIMELINE_ORDERING, cursor=page.cursor, limit=page.limit
-    )
+    result = keyset_page(queryset, ordering=TIMELINE_ORDERING, cursor=page.cursor, limit=page.limit)
     return {"items": result.items, "next_cursor": result.next_cursor}
 
 
@@ -68,7 +53,7 @@ def interaction_detail(request: HttpRequest, interaction_id: int) -> Interaction
 @router.post("/interactions", response=answers({201: InteractionOut}, 400, 403, 422))
 def interaction_create(request: HttpRequest, payload: InteractionIn) -> Status:
     data = payload.dict()
-    customer = _resolve(request.user, Customer, "customer_id", data.pop("customer_id"))
+    customer = resolve_reference(request.user, Customer, "customer_id", data.pop("customer_id"))
     interaction = services.interaction_log(
         actor=request.user, customer=customer, data=_references(request.user, data)
     )
@@ -76,11 +61,18 @@ def interaction_create(request: HttpRequest, payload: InteractionIn) -> Status:
 
 
 @router.patch(
-    "/interactions/{interaction_id}", response=answers({200: InteractionOut}, 400, 403, 404, 422)
+    "/interactions/{interaction_id}",
+    response=answers({200: InteractionOut}, 400, 403, 404, 409, 422),
 )
 def interaction_update(
     request: HttpRequest, interaction_id: int, payload: InteractionPatch
 ) -> Interaction:
     interaction = access_object(request.user, Interaction.objects.all(), pk=interaction_id)
-    sent = _references(request.user, payload.dict(exclude_unset=True))
-    return services.interaction_update(actor=request.user, interaction=interaction, data=sent)
+    sent = payload.dict(exclude_unset=True)
+    expected_version = sent.pop("version", None)
+    return services.interaction_update(
+        actor=request.user,
+        interaction=interaction,
+        data=_references(request.user, sent),
+        expected_version=expected_version,
+    )

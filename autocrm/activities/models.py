@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.activities.choices import InteractionChannel, InteractionOutcome
@@ -16,6 +17,10 @@ from autocrm.customers.models import CustomerOwnedScope
 
 
 class Interaction(CustomerOwnedScope, models.Model):
+    """One touchpoint with a customer (a call, a visit, a message, an event), by whom and where.
+    Its author or a manager may correct it later; ``version`` refuses a correction based on an
+    old copy."""
+
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.CASCADE,
@@ -55,6 +60,8 @@ class Interaction(CustomerOwnedScope, models.Model):
     )
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The database fills it for rows bulk loads write without it.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -78,3 +85,7 @@ class Interaction(CustomerOwnedScope, models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def get_absolute_url(self) -> str:
+        """An interaction is shown on its customer's page, in the timeline."""
+        return reverse("customers:customer_detail", args=[self.customer_id])

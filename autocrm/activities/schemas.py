@@ -22,6 +22,7 @@ class InteractionOut(Schema):
     outcome: str
     duration_seconds: int | None
     created_at: datetime.datetime
+    version: int
 
 
 class InteractionIn(Schema):
@@ -40,7 +41,8 @@ class InteractionIn(Schema):
 
 
 class InteractionPatch(Schema):
-    """Only the fields sent are changed; the customer and the author never change."""
+    """Only the fields sent are changed; the customer and the author never change. Send the
+    ``version`` you read to have a change refused (409) when someone else saved in between."""
 
     channel: InteractionChannel | None = None
     occurred_at: datetime.datetime | None = None
@@ -50,3 +52,4 @@ class InteractionPatch(Schema):
     duration_seconds: int | None = Field(default=None, ge=0, le=2_147_483_647)
     vehicle_id: int | None = None
     dealer_id: int | None = None
+    version: int | None = Field(default=None, ge=1)

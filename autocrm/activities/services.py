@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from autocrm.activities.models import Interaction
 from autocrm.activities.permissions import may_edit_interaction, may_log_interactions
 from autocrm.core import audit
-from autocrm.core.errors import PermissionDenied
+from autocrm.core.errors import PermissionDenied, StaleRecord
 from autocrm.vehicles.models import Ownership
 
 # Clocks of phones and PCs drift; a few minutes ahead is still "now", not the future.
@@ -32,12 +32,11 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_time(occurred_at: datetime.datetime) -> None:
+def check_occurred_at(occurred_at: datetime.datetime) -> None:
+    """Refuse a time in the future (beyond clock drift): an interaction is logged after it
+    happened. The forms check with it too, so their inline error is the service's."""
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError(
-            {"occurred_at": _("An interaction cannot be logged in the future.")},
-            code="future",
-        )
+        raise ValidationError(_("An interaction cannot be logged in the future."), code="future")
 
 
 def _check_vehicle(interaction: Interaction) -> None:
@@ -55,7 +54,10 @@ def _check_vehicle(interaction: Interaction) -> None:
 
 def _validate(interaction: Interaction) -> None:
     interaction.full_clean()
-    _check_time(interaction.occurred_at)
+    try:
+        check_occurred_at(interaction.occurred_at)
+    except ValidationError as error:
+        raise ValidationError({"occurred_at": error.error_list}) from error
     _check_vehicle(interaction)
 
 
@@ -85,20 +87,32 @@ def interaction_log(*, actor: Any, customer: Any, data: dict[str, Any]) -> Inter
 
 @transaction.atomic
 def interaction_update(
-    *, actor: Any, interaction: Interaction, data: dict[str, Any]
+    *,
+    actor: Any,
+    interaction: Interaction,
+    data: dict[str, Any],
+    expected_version: int | None = None,
 ) -> Interaction:
     """Change an interaction: its author or a manager may. Only the fields in ``data`` change;
-    the customer and the author never do."""
+    the customer and the author never do. With ``expected_version`` (the version the editor
+    opened), a save after someone else's is refused (``StaleRecord``) and nothing is written."""
     if not may_edit_interaction(actor, interaction):
         raise PermissionDenied
-    before = audit.snapshot(interaction)
+    locked = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRecord
+    before = audit.snapshot(locked)
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:
             continue
         if name in ("notes", "outcome") and value is None:
             value = ""
-        setattr(interaction, name, value)
-    _validate(interaction)
-    interaction.save()
-    audit.record_change(interaction, before, actor=actor)
-    return interaction
+        setattr(locked, name, value)
+    _validate(locked)
+    if audit.snapshot(locked) == before:
+        return locked
+    # The row is locked until commit, so a plain increment cannot lose an update.
+    locked.version += 1
+    locked.save()
+    audit.record_change(locked, before, actor=actor)
+    return locked

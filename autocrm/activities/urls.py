@@ -11,6 +11,11 @@ urlpatterns = [
         name="customer_timeline",
     ),
     path(
+        "interactions/<int:interaction_id>/edit/",
+        views.InteractionEdit.as_view(),
+        name="interaction_edit",
+    ),
+    path(
         "customers/<int:customer_id>/log/",
         views.interaction_quick_log,
         name="interaction_quick_log",

@@ -1,8 +1,8 @@
-"""Interaction pages: the list of every interaction in scope, and the customer page panel's
-fragments (timeline pages, channel filter, quick log).
+"""Interaction pages: the list of every interaction in scope, the customer page panel's
+fragments (timeline pages, channel filter, quick log), and the page correcting an interaction.
 
-Reads start from ``visible_to`` (a customer out of scope is "not found"); the quick log saves
-through ``autocrm.activities.services``.
+Reads start from ``visible_to`` (a customer out of scope is "not found"); the quick log and the
+edit page save through ``autocrm.activities.services``.
 """
 
 from __future__ import annotations
@@ -14,22 +14,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from autocrm.activities import services
 from autocrm.activities.choices import InteractionChannel
 from autocrm.activities.filters import InteractionFilterSet
-from autocrm.activities.forms import DEFAULT_SUBJECTS, InteractionQuickForm
+from autocrm.activities.forms import DEFAULT_SUBJECTS, InteractionForm, InteractionQuickForm
 from autocrm.activities.models import Interaction
-from autocrm.activities.permissions import may_log_interactions
+from autocrm.activities.permissions import may_edit_interaction, may_log_interactions
 from autocrm.activities.selectors import (
     TIMELINE_ORDERING,
     customer_timeline,
     interactions_visible,
 )
-from autocrm.core.crud import ScopedListView
+from autocrm.core.crud import ScopedEditView, ScopedListView
 from autocrm.core.errors import InvalidCursor
-from autocrm.core.pages import add_service_errors
+from autocrm.core.pages import add_service_errors, crumb
 from autocrm.core.scoping import access_object
 from autocrm.customers.models import Customer
 from autocrm.vehicles.models import Vehicle
@@ -69,6 +70,11 @@ def timeline_context(
         "channel": channel,
         "channels": InteractionChannel.choices,
         "may_log": may_log_interactions(request.user),
+        "editable_ids": {
+            interaction.pk
+            for interaction in page.items
+            if may_edit_interaction(request.user, interaction)
+        },
     }
 
 
@@ -123,3 +129,48 @@ def interaction_quick_log(request: HttpRequest, customer_id: int) -> HttpRespons
     response["HX-Retarget"] = f"#interaction-form-slot-{customer.pk}"
     response["HX-Reswap"] = "innerHTML"
     return response
+
+
+class InteractionEdit(ScopedEditView):
+    """Correcting an interaction: its author, or a manager (``may_edit_interaction``), with the
+    optimistic lock of ``version``; saved, the customer's page shows it in the timeline."""
+
+    model = Interaction
+    form_class = InteractionForm
+    form_id = "interaction-form"
+    pk_url_kwarg = "interaction_id"
+    list_label = gettext_lazy("Customers")
+    list_url_name = "customers:customer_list"
+    saved_message = gettext_lazy("The interaction “%(record)s” was saved.")
+
+    def queryset(self, request: HttpRequest) -> QuerySet[Interaction]:
+        return Interaction.objects.select_related("customer")
+
+    def permission(self, user: Any, instance: Interaction) -> bool:
+        return may_edit_interaction(user, instance)
+
+    def render_page(self, request: HttpRequest, instance: Interaction) -> HttpResponse:
+        self.vehicles = _owned_vehicles(request, instance.customer)
+        return super().render_page(request, instance)
+
+    def form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
+        return {"vehicles": self.vehicles}
+
+    def save(self, request: HttpRequest, data: dict[str, Any], instance: Interaction) -> Any:
+        return services.interaction_update(
+            actor=request.user,
+            interaction=instance,
+            data=data,
+            expected_version=data["version"],
+        )
+
+    def page_title(self, instance: Interaction) -> Any:
+        return _("Edit interaction")
+
+    def breadcrumbs(self, instance: Interaction) -> list[dict[str, Any]]:
+        customer = instance.customer
+        return [
+            crumb(self.list_label, self.list_url_name),
+            crumb(str(customer), "customers:customer_detail", customer.pk),
+            crumb(_("Edit interaction")),
+        ]

@@ -1,7 +1,8 @@
 """Writing and reading the audit trail.
 
 Services call ``snapshot`` before a change and ``record_change`` after it; creation and deletion
-have their own helpers. The channel comes from ``autocrm.core.channels``.
+have their own helpers, and ``record_changes`` writes changes a snapshot cannot see (many-to-many
+values). The channel comes from ``autocrm.core.channels``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,19 @@ from autocrm.core.models import AuditAction, AuditEntry
 
 Snapshot = dict[str, Any]
 
-# Columns that change on every save and say nothing about the business change.
-_IGNORED_FIELDS = {"version", "updated_at", "created_at", "password", "last_login", "path"}
+# Columns left out of every snapshot: those that change on every save and say nothing about the
+# business change, and secrets. An ID number's ciphertext and keyed hash must never be copied
+# into the audit trail (its masked form is what the history shows).
+_IGNORED_FIELDS = {
+    "version",
+    "updated_at",
+    "created_at",
+    "path",
+    "password",
+    "last_login",
+    "id_number_encrypted",
+    "id_number_hash",
+}
 
 
 def _plain(value: Any) -> Any:
@@ -74,6 +86,22 @@ def record_change(instance: models.Model, before: Snapshot, *, actor: Any) -> Au
     if not changes:
         return None
     return _write(instance, AuditAction.UPDATE, actor, changes)
+
+
+def record_changes(
+    instance: models.Model, changes: dict[str, tuple[Any, Any]], *, actor: Any
+) -> AuditEntry | None:
+    """Record an update given as ``{field: (before, after)}``, for values a snapshot does not
+    hold (a many-to-many field's names, say); unchanged fields are left out, and nothing is
+    written when nothing changed. Values must be JSON-serialisable."""
+    changed = {
+        name: [_plain(before), _plain(after)]
+        for name, (before, after) in sorted(changes.items())
+        if before != after
+    }
+    if not changed:
+        return None
+    return _write(instance, AuditAction.UPDATE, actor, changed)
 
 
 def record_deletion(instance: models.Model, *, actor: Any) -> AuditEntry:

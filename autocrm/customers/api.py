@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from autocrm.accounts.models import User
+from autocrm.core.api_helpers import filtered, resolve_reference
 from autocrm.core.api_schemas import PageOut, PageParams, answers
 from autocrm.core.errors import PermissionDenied
 from autocrm.core.pagination import keyset_page
-from autocrm.core.scoping import access_object, visible_to
+from autocrm.core.scoping import access_object
 from autocrm.customers import consent, services
 from autocrm.customers.filters import CustomerFilterSet
 from autocrm.customers.models import Consent, ContactPoint, Customer, CustomerRelationship
@@ -52,16 +51,6 @@ def _customer(request: HttpRequest, customer_id: int) -> Customer:
     return access_object(request.user, Customer.objects.prefetch_related("tags"), pk=customer_id)
 
 
-def _resolve(user: Any, queryset: Any, field: str, pk: int | None) -> Any:
-    """A referenced record within the user's scope; an unknown id names the field."""
-    if pk is None:
-        return None
-    found = visible_to(user, queryset).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: _("No such record: %(id)s.") % {"id": pk}})
-    return found
-
-
 def _customer_data(request: HttpRequest, sent: dict[str, Any]) -> dict[str, Any]:
     """The payload as the services take it: ids resolved within scope, nulls of text fields
     as empty text."""
@@ -69,9 +58,9 @@ def _customer_data(request: HttpRequest, sent: dict[str, Any]) -> dict[str, Any]
     data = dict(sent)
     if "manager_id" in data:
         users = User.objects.filter(is_active=True)
-        data["manager"] = _resolve(user, users, "manager_id", data.pop("manager_id"))
+        data["manager"] = resolve_reference(user, users, "manager_id", data.pop("manager_id"))
     if "city_id" in data:
-        data["city"] = _resolve(user, Region.objects.all(), "city_id", data.pop("city_id"))
+        data["city"] = resolve_reference(user, Region, "city_id", data.pop("city_id"))
     for name, value in list(data.items()):
         if value is None:
             field = Customer._meta.get_field(name)
@@ -90,11 +79,12 @@ def _customer_data(request: HttpRequest, sent: dict[str, Any]) -> dict[str, Any]
 def customer_list(
     request: HttpRequest, page: Query[PageParams], filters: Query[CustomerFilters]
 ) -> dict[str, Any]:
-    queryset = Customer.objects.visible_to(request.user).prefetch_related("tags")
-    filterset = CustomerFilterSet(filters.dict(exclude_none=True), queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    result = keyset_page(filterset.qs, ordering=("-id",), cursor=page.cursor, limit=page.limit)
+    queryset = filtered(
+        CustomerFilterSet,
+        filters.dict(exclude_none=True),
+        Customer.objects.visible_to(request.user).prefetch_related("tags"),
+    )
+    result = keyset_page(queryset, ordering=("-id",), cursor=page.cursor, limit=page.limit)
     return {"items": result.items, "next_cursor": result.next_cursor}
 
 
@@ -108,7 +98,7 @@ def customer_create(request: HttpRequest, payload: CustomerIn) -> Status:
         services.ContactInput(field=f"contact_points.{index}.value", **contact)
         for index, contact in enumerate(sent.pop("contact_points", []))
     ]
-    dealer = _resolve(request.user, Dealer.objects.all(), "dealer_id", sent.pop("dealer_id", None))
+    dealer = resolve_reference(request.user, Dealer, "dealer_id", sent.pop("dealer_id", None))
     customer = services.customer_create(
         actor=request.user,
         data=_customer_data(request, sent),
@@ -277,7 +267,7 @@ def relationship_add(request: HttpRequest, customer_id: int, payload: Relationsh
     customer = _customer(request, customer_id)
     _require_editor(request)
     data = payload.dict()
-    other = _resolve(request.user, Customer.objects.all(), "other_id", data.pop("other_id"))
+    other = resolve_reference(request.user, Customer, "other_id", data.pop("other_id"))
     relationship = services.relationship_add(
         actor=request.user, customer=customer, other=other, **data
     )

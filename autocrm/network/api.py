@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from autocrm.core.api_helpers import filtered, resolve_reference
 from autocrm.core.api_schemas import PageOut, PageParams, answers
 from autocrm.core.pagination import keyset_page
 from autocrm.core.scoping import access_object
@@ -21,29 +20,12 @@ from autocrm.network.schemas import DealerIn, DealerOut, DealerPatch, RegionIn, 
 router = Router(tags=["network"])
 
 
-def _filtered(filterset_class: Any, request: HttpRequest, queryset: Any) -> Any:
-    filterset = filterset_class(request.GET, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs
-
-
-def _resolve(user: Any, model: Any, field: str, pk: int | None) -> Any:
-    """A referenced record, looked up within the user's scope; unknown ids name the field."""
-    if pk is None:
-        return None
-    found = model.objects.visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: _("No such record: %(id)s.") % {"id": pk}})
-    return found
-
-
 def _dealer_data(user: Any, payload: dict[str, Any]) -> dict[str, Any]:
     data = dict(payload)
     if "region_id" in data:
-        data["region"] = _resolve(user, Region, "region_id", data.pop("region_id"))
+        data["region"] = resolve_reference(user, Region, "region_id", data.pop("region_id"))
     if "group_id" in data:
-        data["group"] = _resolve(user, DealerGroup, "group_id", data.pop("group_id"))
+        data["group"] = resolve_reference(user, DealerGroup, "group_id", data.pop("group_id"))
     return data
 
 
@@ -51,7 +33,7 @@ def _dealer_data(user: Any, payload: dict[str, Any]) -> dict[str, Any]:
     "/regions", response=answers({200: PageOut[RegionOut]}, 400, 422), summary="Regions, by code"
 )
 def region_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    queryset = _filtered(RegionFilterSet, request, Region.objects.visible_to(request.user))
+    queryset = filtered(RegionFilterSet, request.GET, Region.objects.visible_to(request.user))
     result = keyset_page(queryset, ordering=("code",), cursor=page.cursor, limit=page.limit)
     return {"items": result.items, "next_cursor": result.next_cursor}
 
@@ -64,7 +46,7 @@ def region_detail(request: HttpRequest, region_id: int) -> Region:
 @router.post("/regions", response=answers({201: RegionOut}, 400, 403, 422))
 def region_create(request: HttpRequest, payload: RegionIn) -> Status:
     data = payload.dict()
-    data["parent"] = _resolve(request.user, Region, "parent_id", data.pop("parent_id"))
+    data["parent"] = resolve_reference(request.user, Region, "parent_id", data.pop("parent_id"))
     return Status(201, services.region_create(actor=request.user, data=data))
 
 
@@ -74,8 +56,10 @@ def region_create(request: HttpRequest, payload: RegionIn) -> Status:
     summary="Dealers and service stations",
 )
 def dealer_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    queryset = _filtered(
-        DealerFilterSet, request, Dealer.objects.visible_to(request.user).select_related("region")
+    queryset = filtered(
+        DealerFilterSet,
+        request.GET,
+        Dealer.objects.visible_to(request.user).select_related("region"),
     )
     result = keyset_page(queryset, ordering=("code",), cursor=page.cursor, limit=page.limit)
     return {"items": result.items, "next_cursor": result.next_cursor}

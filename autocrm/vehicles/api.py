@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from autocrm.core.api_helpers import filtered, resolve_reference
 from autocrm.core.api_schemas import PageOut, PageParams, answers
 from autocrm.core.pagination import keyset_page
 from autocrm.core.scoping import access_object
@@ -42,30 +41,17 @@ router = Router(tags=["vehicles"])
 RELATED_LIMIT = 500
 
 
-def _filtered(filterset_class: Any, request: HttpRequest, queryset: Any) -> Any:
-    filterset = filterset_class(request.GET, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs
-
-
-def _resolve(user: Any, model: Any, field: str, pk: int | None) -> Any:
-    """A referenced record within the user's scope; an unknown id is an error on ``field``."""
-    if pk is None:
-        return None
-    found = model.objects.visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: _("No such record: %(id)s.") % {"id": pk}})
-    return found
-
-
 def _vehicle_data(user: Any, sent: dict[str, Any]) -> dict[str, Any]:
     data = dict(sent)
     if "model_id" in data:
-        data["model"] = _resolve(user, VehicleModel, "model_id", data.pop("model_id"))
+        data["model"] = resolve_reference(user, VehicleModel, "model_id", data.pop("model_id"))
     if "dealer_id" in data:
-        data["dealer"] = _resolve(user, Dealer, "dealer_id", data.pop("dealer_id"))
+        data["dealer"] = resolve_reference(user, Dealer, "dealer_id", data.pop("dealer_id"))
     return data
+
+
+def _selling_dealer(user: Any, dealer_id: int | None) -> Dealer | None:
+    return resolve_reference(user, Dealer, "selling_dealer_id", dealer_id)
 
 
 def _vehicle(request: HttpRequest, vehicle_id: int) -> Vehicle:
@@ -81,8 +67,8 @@ def _vehicle(request: HttpRequest, vehicle_id: int) -> Vehicle:
     summary="The model catalogue, by code",
 )
 def vehicle_model_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    queryset = _filtered(
-        VehicleModelFilterSet, request, VehicleModel.objects.visible_to(request.user)
+    queryset = filtered(
+        VehicleModelFilterSet, request.GET, VehicleModel.objects.visible_to(request.user)
     )
     result = keyset_page(queryset, ordering=("code",), cursor=page.cursor, limit=page.limit)
     return {"items": result.items, "next_cursor": result.next_cursor}
@@ -121,7 +107,7 @@ def vehicle_model_update(
     "dealer_id, check_digit_ok.",
 )
 def vehicle_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    queryset = _filtered(VehicleFilterSet, request, Vehicle.objects.visible_to(request.user))
+    queryset = filtered(VehicleFilterSet, request.GET, Vehicle.objects.visible_to(request.user))
     result = keyset_page(queryset, ordering=("vin",), cursor=page.cursor, limit=page.limit)
     return {"items": result.items, "next_cursor": result.next_cursor}
 
@@ -134,7 +120,7 @@ def vehicle_detail(request: HttpRequest, vehicle_id: int) -> Vehicle:
 @router.post("/vehicles", response=answers({201: VehicleOut}, 400, 403, 422))
 def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Status:
     data = payload.dict()
-    owner = _resolve(request.user, Customer, "owner_id", data.pop("owner_id"))
+    owner = resolve_reference(request.user, Customer, "owner_id", data.pop("owner_id"))
     vehicle = services.vehicle_create(
         actor=request.user, data=_vehicle_data(request.user, data), owner=owner
     )
@@ -175,11 +161,13 @@ def ownership_create(request: HttpRequest, payload: OwnershipIn) -> Status:
     user = request.user
     ownership = services.ownership_start(
         actor=user,
-        vehicle=_resolve(user, Vehicle, "vehicle_id", payload.vehicle_id),
-        customer=_resolve(user, Customer, "customer_id", payload.customer_id),
+        vehicle=resolve_reference(user, Vehicle, "vehicle_id", payload.vehicle_id),
+        customer=resolve_reference(user, Customer, "customer_id", payload.customer_id),
         role=payload.role,
         started_on=payload.started_on,
-        selling_dealer=_resolve(user, Dealer, "selling_dealer_id", payload.selling_dealer_id),
+        selling_dealer=resolve_reference(
+            user, Dealer, "selling_dealer_id", payload.selling_dealer_id
+        ),
         price=payload.price,
     )
     return Status(201, ownership)
@@ -196,9 +184,11 @@ def ownership_transfer(request: HttpRequest, vehicle_id: int, payload: TransferI
     ownership = services.ownership_transfer(
         actor=user,
         vehicle=_vehicle(request, vehicle_id),
-        new_customer=_resolve(user, Customer, "customer_id", payload.customer_id),
+        new_customer=resolve_reference(user, Customer, "customer_id", payload.customer_id),
         on_date=payload.on_date,
-        selling_dealer=_resolve(user, Dealer, "selling_dealer_id", payload.selling_dealer_id),
+        selling_dealer=resolve_reference(
+            user, Dealer, "selling_dealer_id", payload.selling_dealer_id
+        ),
         price=payload.price,
     )
     return Status(201, ownership)

@@ -3,9 +3,10 @@ factory and logistics systems by VIN or production number.
 
 Bulk posting is set-based (one query resolves every VIN and production number, one finds the
 events already recorded, one inserts), idempotent through ``(source, external_id)``, and answers
-per item. A vehicle's status follows ``STATUS_AFTER_EVENT`` for its newest event only, so a late
-"built" message never moves a sold car back to production; an "arrived" event naming a dealer
-hands the vehicle to that dealer.
+per item, also when two requests carry the same event at the same time: the one that inserts
+second answers "duplicate" for it. A vehicle's status follows ``STATUS_AFTER_EVENT`` for its
+newest event only, so a late "built" message never moves a sold car back to production; an
+"arrived" event naming a dealer hands the vehicle to that dealer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,8 +213,9 @@ def events_record_bulk(*, actor: Any, source: str, items: list[EventItem]) -> li
     """Record many events from one sending system (administrators and system accounts).
 
     Each item is recorded, recognised as a duplicate of one already recorded (same source and
-    external id, also within the batch), or refused with its reason (unknown VIN, unknown dealer
-    code, ...); refused items do not stop the others."""
+    external id, also within the batch or by a request running at the same time), or refused
+    with its reason (unknown VIN, unknown dealer code, ...); refused items do not stop the
+    others."""
     if not permissions.may_edit_vehicles(actor):
         raise PermissionDenied
     source = source.strip()
@@ -225,12 +227,23 @@ def events_record_bulk(*, actor: Any, source: str, items: list[EventItem]) -> li
         raise ValidationError(
             {"events": _("Send at most %(limit)s events at a time.") % {"limit": MAX_BULK_EVENTS}}
         )
+    results, pending = _plan(source, items)
+    _insert_pending(actor=actor, source=source, pending=pending)
+    return results
+
+
+Pending = list[tuple[EventResult, VehicleEvent]]
+
+
+def _plan(source: str, items: list[EventItem]) -> tuple[list[EventResult], Pending]:
+    """Answer every item that is refused or already recorded, and build the events to insert
+    (their vehicles locked, in id order so that two batches never wait on each other)."""
     vins = {clean_vin(item.vin) for item in items if item.vin.strip()}
     numbers = {item.production_number.strip() for item in items if item.production_number.strip()}
     vehicles = list(
-        Vehicle.objects.select_for_update().filter(
-            Q(vin__in=vins) | Q(production_number__in=numbers)
-        )
+        Vehicle.objects.select_for_update()
+        .filter(Q(vin__in=vins) | Q(production_number__in=numbers))
+        .order_by("pk")
     )
     by_vin = {vehicle.vin: vehicle for vehicle in vehicles}
     by_number = {v.production_number: v for v in vehicles if v.production_number}
@@ -244,7 +257,7 @@ def events_record_bulk(*, actor: Any, source: str, items: list[EventItem]) -> li
     )
 
     results: list[EventResult] = []
-    pending: list[tuple[EventResult, VehicleEvent]] = []
+    pending: Pending = []
     for index, item in enumerate(items):
         result = EventResult(index=index, outcome=Outcome.ERROR)
         results.append(result)
@@ -286,9 +299,38 @@ def events_record_bulk(*, actor: Any, source: str, items: list[EventItem]) -> li
             details=item.details or {},
         )
         pending.append((result, event))
+    return results, pending
 
-    insert_events(actor=actor, events=[event for _result, event in pending])
+
+def _insert_pending(*, actor: Any, source: str, pending: Pending) -> None:
+    """Insert the planned events and mark them recorded.
+
+    Another request may record one of them between ``_plan``'s look-up and this insert (both
+    looked before either wrote). The unique constraint on ``(source, external_id)`` then refuses
+    the insert (PostgreSQL first waits for the other transaction to end); the insert is undone
+    to a savepoint, the events now recorded become duplicates, and the rest is inserted again,
+    so one late item never fails the whole batch."""
+    while pending:
+        try:
+            with transaction.atomic():
+                insert_events(actor=actor, events=[event for _result, event in pending])
+            break
+        except IntegrityError:
+            wanted = [event.external_id for _result, event in pending]
+            taken = set(
+                VehicleEvent.objects.filter(source=source, external_id__in=wanted).values_list(
+                    "external_id", flat=True
+                )
+            )
+            if not taken:
+                raise
+            for result, event in pending:
+                # The undone insert may have numbered some of them already.
+                event.pk = None
+                event._state.adding = True
+                if event.external_id in taken:
+                    result.outcome, result.vehicle_id = Outcome.DUPLICATE, None
+            pending = [(r, e) for r, e in pending if e.external_id not in taken]
     for result, event in pending:
         result.outcome = Outcome.RECORDED
         result.event_id = event.pk
-    return results

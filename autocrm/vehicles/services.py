@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from autocrm.core import audit
 from autocrm.core.errors import PermissionDenied, StaleRecord
-from autocrm.customers.choices import CustomerStatus, DealerRelation
-from autocrm.customers.models import Customer, CustomerDealer
+from autocrm.customers import services as customer_services
+from autocrm.customers.models import Customer
 from autocrm.network.models import Dealer
 from autocrm.vehicles import permissions
 from autocrm.vehicles.choices import EventKind, OwnershipRole, VehicleStatus
@@ -226,34 +226,6 @@ def _selling_dealer_for(actor: Any, selling_dealer: Dealer | None) -> Dealer | N
     return selling_dealer
 
 
-def _customer_status_set(customer: Customer, status: str, *, actor: Any) -> None:
-    """Move the customer to ``status``, audited; the version moves on so an editor who opened
-    the customer before does not silently put the old status back."""
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    if locked.status == status:
-        return
-    before = audit.snapshot(locked)
-    locked.status = status
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
-    audit.record_change(locked, before, actor=actor)
-
-
-def _customer_dealer_link(
-    customer: Customer, dealer: Dealer | None, since: datetime.date, *, actor: Any
-) -> None:
-    if dealer is None:
-        return
-    link, created = CustomerDealer.objects.get_or_create(
-        customer=customer,
-        dealer=dealer,
-        relation=DealerRelation.SOLD_BY,
-        defaults={"since": since},
-    )
-    if created:
-        audit.record_creation(link, actor=actor)
-
-
 def _open_ownership(
     *,
     actor: Any,
@@ -276,8 +248,9 @@ def _open_ownership(
     ownership.save()
     audit.record_creation(ownership, actor=actor)
     if role in OWNING_ROLES:
-        _customer_status_set(customer, CustomerStatus.OWNER, actor=actor)
-        _customer_dealer_link(customer, selling_dealer, started_on, actor=actor)
+        customer_services.customer_mark_owner(
+            actor=actor, customer=customer, sold_by=selling_dealer, since=started_on
+        )
     return ownership
 
 
@@ -391,7 +364,7 @@ def ownership_transfer(
         customer=previous, role__in=OWNING_ROLES, ended_on=None
     ).exists()
     if not still_owns:
-        _customer_status_set(previous, CustomerStatus.FORMER_OWNER, actor=actor)
+        customer_services.customer_mark_former_owner(actor=actor, customer=previous)
     insert_events(
         actor=actor,
         events=[

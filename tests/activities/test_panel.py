@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from autocrm.accounts.choices import Role
 from autocrm.activities.models import Interaction
@@ -232,3 +233,76 @@ def test_the_timeline_costs_the_same_queries_with_2000_interactions(
         client.get(more_url(page), **HTMX)
     assert len(subjects(page)) == 20
     assert len(many) == 2 * len(few)
+
+
+def test_the_quick_log_asks_when_it_happened_defaulting_to_now(
+    user_in: Any, client_as: Any, east_customer: Any
+) -> None:
+    # given an agent opening the quick log
+    client = client_as(user_in(Role.CALL_CENTER_AGENT))
+    before = timezone.localtime().replace(second=0, microsecond=0)
+    form = client.get(log_url(east_customer), **HTMX).content.decode()
+    after = timezone.localtime().replace(second=0, microsecond=0)
+
+    # then the time field holds the current minute, as the browser's picker shows it
+    shown = re.search(r'type="datetime-local" name="occurred_at" value="([^"]+)"', form)
+    assert shown is not None
+    assert shown.group(1) in {before.strftime("%Y-%m-%dT%H:%M"), after.strftime("%Y-%m-%dT%H:%M")}
+
+
+def test_a_call_logged_afterwards_keeps_the_time_it_happened(
+    user_in: Any, client_as: Any, east_customer: Any
+) -> None:
+    client = client_as(user_in(Role.CALL_CENTER_AGENT))
+    earlier = timezone.localtime() - datetime.timedelta(hours=3)
+
+    response = client.post(
+        log_url(east_customer),
+        {
+            "channel": "inbound_call",
+            "subject": "补记来电",
+            "occurred_at": earlier.strftime("%Y-%m-%dT%H:%M"),
+        },
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    logged = Interaction.objects.get()
+    assert logged.occurred_at == earlier.replace(second=0, microsecond=0)
+
+
+def test_a_quick_log_in_the_future_is_refused_on_the_time_field(
+    user_in: Any, client_as: Any, east_customer: Any
+) -> None:
+    client = client_as(user_in(Role.SALESPERSON))
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+
+    response = client.post(
+        log_url(east_customer),
+        {
+            "channel": "visit",
+            "subject": "到店",
+            "occurred_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
+        },
+        **HTMX,
+    )
+
+    page = response.content.decode()
+    time_field = re.search(r'id="quick-log-occurred_at">(.*?)</div>\s*</div>', page, re.S)
+    assert time_field is not None
+    assert "An interaction cannot be logged in the future." in time_field.group(1)
+    assert not Interaction.objects.exists()
+
+
+def test_a_quick_log_without_a_time_is_logged_now(
+    user_in: Any, client_as: Any, east_customer: Any
+) -> None:
+    client = client_as(user_in(Role.SALESPERSON))
+    before = timezone.now()
+
+    client.post(
+        log_url(east_customer), {"channel": "visit", "subject": "到店", "occurred_at": ""}, **HTMX
+    )
+
+    logged = Interaction.objects.get()
+    assert before <= logged.occurred_at <= timezone.now()

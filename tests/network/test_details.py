@@ -215,6 +215,23 @@ def test_history_of_a_record_without_changes_says_so(
     assert 'data-testid="history-empty"' in page
 
 
+def test_a_detail_pages_history_is_a_card_with_its_own_heading(
+    network: Any, user_in: Any, client_as: Any
+) -> None:
+    page = (
+        client_as(user_in(Role.ANALYST))
+        .get(network["east_dealer"].get_absolute_url())
+        .content.decode()
+    )
+
+    history = page[page.index('<div class="card" data-testid="history">') :]
+    assert re.match(
+        r'<div class="card" data-testid="history">\s*<div class="card-header">'
+        r'<h3 class="card-title">History</h3></div>',
+        history,
+    )
+
+
 def test_a_new_records_history_lists_only_the_values_it_was_given(
     network: Any, user_in: Any, client_as: Any
 ) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from autocrm.accounts.choices import Role
 from autocrm.core.errors import PermissionDenied
-from autocrm.vehicles import services
+from autocrm.vehicles import lifecycle, services
 from autocrm.vehicles.lifecycle import EventItem
 from autocrm.vehicles.models import Vehicle, VehicleEvent
 from tests.factories import VehicleFactory, oem_vin
@@ -134,3 +135,73 @@ def test_salespeople_may_not_post_events(user_in: Any) -> None:
             actor=user_in(Role.SALESPERSON), source="mes", items=[item(vehicle, "built", "X", 1)]
         )
     assert not VehicleEvent.objects.exists()
+
+
+def test_an_event_recorded_by_another_request_meanwhile_is_a_duplicate_not_a_failed_batch(
+    admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a batch of two events, and another request that records the first of them right
+    # after this batch looked for events already recorded (and found none)
+    built_car, shipped_car = VehicleFactory(status="in_production"), VehicleFactory()
+    batch = [item(built_car, "built", "MES-1", 5), item(shipped_car, "shipped", "MES-2", 4)]
+    plan = lifecycle._plan
+
+    def plan_then_lose_the_race(source: str, items: list[EventItem]) -> Any:
+        planned = plan(source, items)
+        VehicleEvent.objects.create(
+            vehicle=built_car, kind="built", occurred_at=hours_ago(5), source=source,
+            external_id="MES-1",
+        )  # fmt: skip
+        return planned
+
+    monkeypatch.setattr(lifecycle, "_plan", plan_then_lose_the_race)
+
+    # when the batch is written
+    results = services.events_record_bulk(actor=admin, source="mes", items=batch)
+
+    # then the first item answers "duplicate", the second is recorded, and each event exists once
+    assert [(r.outcome, r.message) for r in results] == [("duplicate", ""), ("recorded", "")]
+    assert results[1].event_id == VehicleEvent.objects.get(external_id="MES-2").pk
+    assert sorted(VehicleEvent.objects.values_list("external_id", flat=True)) == ["MES-1", "MES-2"]
+    shipped_car.refresh_from_db()
+    assert shipped_car.status == "in_transit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_posting_the_same_event_at_once_record_it_once(admin: Any) -> None:
+    # given (on PostgreSQL, where requests really run side by side) another request that has
+    # inserted MES-1 and not yet committed; it names another car (a corrected resend), so the
+    # vehicle locks do not put the two requests one after the other
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the requests cannot overlap")
+    first_car, second_car, corrected_car = VehicleFactory(), VehicleFactory(), VehicleFactory()
+    inserted, finish = threading.Event(), threading.Event()
+
+    def other_request() -> None:
+        try:
+            with transaction.atomic():
+                services.events_record_bulk(
+                    actor=admin, source="mes", items=[item(corrected_car, "built", "MES-1", 5)]
+                )
+                inserted.set()
+                finish.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_request)
+    other.start()
+    assert inserted.wait(timeout=30)
+
+    # when this request posts MES-1 and MES-2 (its insert waits for the other to commit)
+    threading.Timer(0.5, finish.set).start()
+    results = services.events_record_bulk(
+        actor=admin,
+        source="mes",
+        items=[item(first_car, "built", "MES-1", 5), item(second_car, "built", "MES-2", 4)],
+    )
+    other.join(timeout=30)
+
+    # then MES-1 is a duplicate here (the other request's stays), MES-2 is recorded
+    assert [r.outcome for r in results] == ["duplicate", "recorded"]
+    stored = VehicleEvent.objects.order_by("external_id").values_list("external_id", "vehicle")
+    assert list(stored) == [("MES-1", corrected_car.pk), ("MES-2", second_car.pk)]
