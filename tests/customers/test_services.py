@@ -332,3 +332,27 @@ def test_tags_are_replaced_and_audited(user_in: Any) -> None:
     assert sorted(customer.tags.values_list("name", flat=True)) == ["VIP", "车主俱乐部"]
     entry = AuditEntry.objects.get(object_id=str(customer.pk))
     assert entry.changes == {"tags": [[], ["VIP", "车主俱乐部"]]}
+
+
+def test_a_new_customer_s_contacts_keep_one_primary_per_kind(user_in: Any) -> None:
+    agent = user_in(Role.CALL_CENTER_AGENT)
+    customer = _create(
+        agent,
+        contact_points=[
+            ContactInput(kind="phone", value="13812345678"),
+            ContactInput(kind="email", value="zsf@example.com"),
+            ContactInput(kind="phone", value="13900001111"),
+            ContactInput(kind="phone", value="13700002222", is_primary=True),
+        ],
+    )
+
+    primaries = dict(
+        customer.contact_points.filter(is_primary=True).values_list("kind", "normalised")
+    )
+    assert primaries == {"phone": "+8613700002222", "email": "zsf@example.com"}
+    assert customer.contact_points.count() == 4
+    # the demotion of the first phone is in its history
+    first = customer.contact_points.get(normalised="+8613812345678")
+    assert AuditEntry.objects.filter(
+        object_id=str(first.pk), action=AuditAction.UPDATE, changes__is_primary=[True, False]
+    ).exists()

@@ -49,14 +49,24 @@ def normalise_contact(kind: str, value: str) -> tuple[str, bool]:
 
 
 def contact_point_insert(
-    *, actor: Any, customer: Customer, contact: ContactInput, value: str, mobile: bool
+    *,
+    actor: Any,
+    customer: Customer,
+    contact: ContactInput,
+    value: str,
+    mobile: bool,
+    primaries: dict[str, ContactPoint | None] | None = None,
 ) -> ContactPoint:
     """Save ``contact`` for ``customer`` as ``value`` (already normalised by
     ``normalise_contact`` and checked against repeats): the first of its kind, or one marked
-    primary, becomes the primary one."""
-    has_primary = ContactPoint.objects.filter(
-        customer=customer, kind=contact.kind, is_primary=True
-    ).first()
+    primary, becomes the primary one. ``primaries`` (kind -> primary point), when the caller
+    knows them all (a customer created in this transaction), saves looking them up."""
+    if primaries is None:
+        has_primary = ContactPoint.objects.filter(
+            customer=customer, kind=contact.kind, is_primary=True
+        ).first()
+    else:
+        has_primary = primaries.get(contact.kind)
     primary = contact.is_primary if contact.is_primary is not None else has_primary is None
     if primary and has_primary is not None:
         before = audit.snapshot(has_primary)
@@ -73,9 +83,12 @@ def contact_point_insert(
         is_primary=primary,
         is_mobile=mobile,
     )
-    point.full_clean(validate_unique=False, validate_constraints=False)
+    # The customer is the saved instance in hand: no need to query that it exists.
+    point.full_clean(exclude=["customer"], validate_unique=False, validate_constraints=False)
     point.save()
     audit.record_creation(point, actor=actor)
+    if primaries is not None and primary:
+        primaries[contact.kind] = point
     return point
 
 

@@ -221,14 +221,22 @@ def customer_create(
     mobiles = [value for _c, value, mobile in normalised if mobile]
     phone_field = next((c.field for c, _v, mobile in normalised if mobile), "phone")
     _refuse_duplicate(customer, mobiles, phone_field)
-    customer.full_clean(exclude=["number"])
+    # The acting user as manager needs no query to prove they exist.
+    acting_manager = actor is not None and customer.manager_id == actor.pk
+    customer.full_clean(exclude=["number", "manager"] if acting_manager else ["number"])
     customer.save()
     customer.number = f"C{customer.pk:09d}"
     Customer.objects.filter(pk=customer.pk).update(number=customer.number)
     audit.record_creation(customer, actor=actor)
+    primaries: dict[str, Any] = {}  # a new customer has none yet
     for contact, value, mobile in normalised:
         contact_point_insert(
-            actor=actor, customer=customer, contact=contact, value=value, mobile=mobile
+            actor=actor,
+            customer=customer,
+            contact=contact,
+            value=value,
+            mobile=mobile,
+            primaries=primaries,
         )
     dealer = dealer_of_staff(actor) or dealer
     if dealer is not None:
