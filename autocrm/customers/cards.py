@@ -17,8 +17,8 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
+from autocrm.core.prepared import prepared_cursor
 from autocrm.core.scoping import scope_for
 from autocrm.customers.lookup import (
     CUSTOMER_FIELDS,
@@ -87,7 +87,7 @@ def _statements() -> dict[str, str]:
 
 def _rows(name: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
     sql = _statements()[name].replace("{ids}", ", ".join(["%s"] * len(values)))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, list(values))
         return cursor.fetchall()
 
