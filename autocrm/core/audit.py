@@ -1,8 +1,9 @@
 """Writing and reading the audit trail.
 
-Services call ``snapshot`` before a change and ``record_change`` after it; creation and deletion
-have their own helpers, and ``record_changes`` writes changes a snapshot cannot see (many-to-many
-values). The channel comes from ``autocrm.core.channels``.
+Services call ``snapshot`` before a change and ``record_change`` after it; creation (one record,
+or several created together) and deletion have their own helpers, and ``record_changes`` writes
+changes a snapshot cannot see (many-to-many values). The channel comes from
+``autocrm.core.channels``.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def _differences(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     }
 
 
-def _write(instance: models.Model, action: str, actor: Any, changes: dict[str, Any]) -> AuditEntry:
-    return AuditEntry.objects.create(
+def _entry(instance: models.Model, action: str, actor: Any, changes: dict[str, Any]) -> AuditEntry:
+    return AuditEntry(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
         object_repr=str(instance)[:255],
@@ -76,8 +77,24 @@ def _write(instance: models.Model, action: str, actor: Any, changes: dict[str, A
     )
 
 
+def _write(instance: models.Model, action: str, actor: Any, changes: dict[str, Any]) -> AuditEntry:
+    entry = _entry(instance, action, actor, changes)
+    entry.save(force_insert=True)
+    return entry
+
+
 def record_creation(instance: models.Model, *, actor: Any) -> AuditEntry:
     return _write(instance, AuditAction.CREATE, actor, _differences({}, snapshot(instance)))
+
+
+def record_creations(instances: list[models.Model], *, actor: Any) -> list[AuditEntry]:
+    """``record_creation`` for records created together (a customer with its contact points),
+    in one INSERT."""
+    entries = [
+        _entry(instance, AuditAction.CREATE, actor, _differences({}, snapshot(instance)))
+        for instance in instances
+    ]
+    return AuditEntry.objects.bulk_create(entries)
 
 
 def record_change(instance: models.Model, before: Snapshot, *, actor: Any) -> AuditEntry | None:

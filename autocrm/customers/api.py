@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -107,7 +108,10 @@ def customer_create(request: HttpRequest, payload: CustomerIn) -> Status:
         dealer=dealer,
         tags=tags,
     )
-    return Status(201, _customer(request, customer.pk))
+    # What the caller just created, as created (a region manager may create a customer for no
+    # dealer, which their scope then does not show).
+    prefetch_related_objects([customer], "tags")
+    return Status(201, customer)
 
 
 @router.get("/customers/{customer_id}", response=answers({200: CustomerOut}, 404, 422))

@@ -206,3 +206,33 @@ def test_the_id_number_endpoint_is_role_bound_and_audited(
     assert allowed.json() == {"id_number": resident_id()}
     assert refused.status_code == 403
     assert AuditEntry.objects.filter(action=AuditAction.VIEW_IDENTIFIER, actor=agent).count() == 1
+
+
+def test_a_created_customer_is_answered_as_stored_with_one_audit_entry_per_record(
+    network: Any, user_in: Any, client_as: Any
+) -> None:
+    client = client_as(user_in(Role.SALESPERSON))
+    payload = {
+        "name": "赵六",
+        "tags": ["VIP"],
+        "contact_points": [
+            {"kind": "phone", "value": "139 0000 1111"},
+            {"kind": "email", "value": "zhao@example.com"},
+        ],
+    }
+
+    body = client.post("/api/v1/customers", payload, "application/json").json()
+
+    stored = client.get(f"/api/v1/customers/{body['id']}").json()
+    assert body == stored
+    assert body["tags"] == ["VIP"]
+    customer = Customer.objects.get(pk=body["id"])
+    created = AuditEntry.objects.filter(action=AuditAction.CREATE)
+    assert sorted(entry.content_type.model for entry in created) == [
+        "contactpoint",
+        "contactpoint",
+        "customer",
+        "customerdealer",
+    ]
+    [entry] = [e for e in created if e.content_type.model == "customer"]
+    assert (entry.object_id, entry.changes["number"]) == (str(customer.pk), [None, customer.number])

@@ -56,11 +56,13 @@ def contact_point_insert(
     value: str,
     mobile: bool,
     primaries: dict[str, ContactPoint | None] | None = None,
+    created: list[Any] | None = None,
 ) -> ContactPoint:
     """Save ``contact`` for ``customer`` as ``value`` (already normalised by
     ``normalise_contact`` and checked against repeats): the first of its kind, or one marked
     primary, becomes the primary one. ``primaries`` (kind -> primary point), when the caller
-    knows them all (a customer created in this transaction), saves looking them up."""
+    knows them all (a customer created in this transaction), saves looking them up; with
+    ``created``, the new point is added there for the caller to audit with its other records."""
     if primaries is None:
         has_primary = ContactPoint.objects.filter(
             customer=customer, kind=contact.kind, is_primary=True
@@ -86,7 +88,10 @@ def contact_point_insert(
     # The customer is the saved instance in hand: no need to query that it exists.
     point.full_clean(exclude=["customer"], validate_unique=False, validate_constraints=False)
     point.save()
-    audit.record_creation(point, actor=actor)
+    if created is None:
+        audit.record_creation(point, actor=actor)
+    else:
+        created.append(point)
     if primaries is not None and primary:
         primaries[contact.kind] = point
     return point

@@ -227,7 +227,7 @@ def customer_create(
     customer.save()
     customer.number = f"C{customer.pk:09d}"
     Customer.objects.filter(pk=customer.pk).update(number=customer.number)
-    audit.record_creation(customer, actor=actor)
+    created: list[Any] = [customer]  # audited together, in one statement
     primaries: dict[str, Any] = {}  # a new customer has none yet
     for contact, value, mobile in normalised:
         contact_point_insert(
@@ -237,13 +237,16 @@ def customer_create(
             value=value,
             mobile=mobile,
             primaries=primaries,
+            created=created,
         )
     dealer = dealer_of_staff(actor) or dealer
     if dealer is not None:
-        link = CustomerDealer.objects.create(
-            customer=customer, dealer=dealer, relation=DealerRelation.ASSIGNED_TO
+        created.append(
+            CustomerDealer.objects.create(
+                customer=customer, dealer=dealer, relation=DealerRelation.ASSIGNED_TO
+            )
         )
-        audit.record_creation(link, actor=actor)
+    audit.record_creations(created, actor=actor)
     if tags:
         customer.tags.set(_tags_named(tags))
     return customer
