@@ -1,18 +1,30 @@
-"""Interactions: every touchpoint with a customer, on every channel, in one timeline.
+"""Interactions (every touchpoint with a customer, in one timeline), tasks (what someone has to
+do, by when) and appointments (the calendar), with the secret tokens of the calendar feeds.
 
 Scoping: an interaction is visible with its customer, so the dealer, the call center and the
-region see the same history.
+region see the same history. Tasks and appointments belong to a person and their dealer: the
+dealer's and the region's managers see them, and everyone sees their own and those they created
+(``autocrm.activities.planning`` narrows this further per role).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.activities.choices import InteractionChannel, InteractionOutcome
-from autocrm.core.scoping import ScopedQuerySet
+from autocrm.activities.choices import (
+    AppointmentKind,
+    AppointmentStatus,
+    InteractionChannel,
+    InteractionOutcome,
+    TaskKind,
+    TaskPriority,
+    TaskStatus,
+)
+from autocrm.core.scoping import Scope, ScopedQuerySet
 from autocrm.customers.models import CustomerOwnedScope
 
 
@@ -89,3 +101,234 @@ class Interaction(CustomerOwnedScope, models.Model):
     def get_absolute_url(self) -> str:
         """An interaction is shown on its customer's page, in the timeline."""
         return reverse("customers:customer_detail", args=[self.customer_id])
+
+
+def _personal_scope(scope: Scope, person_field: str) -> Q:
+    """A planning record (task, appointment) is visible to its person and its creator, and,
+    through its dealer, to the dealer's staff and the managers of the regions above it."""
+    own = Q(**{f"{person_field}_id": scope.user_id}) | Q(created_by_id=scope.user_id)
+    if scope.region_path:
+        return own | Q(dealer__region__path__startswith=scope.region_path)
+    return own | Q(dealer_id=scope.dealer_id)
+
+
+class Task(models.Model):
+    """Something a person has to do by a day: call, visit, send material, review a lead card.
+
+    People create tasks by hand; rules (the reminder engine) create them with a ``source`` and a
+    ``source_key``, and the unique ``dedupe_key`` (``"<source>:<source_key>"``) makes running a
+    rule twice create nothing new (``INSERT ... ON CONFLICT DO NOTHING``). ``dealer`` is the
+    assignee's dealer when the task was created (the scope). Done and cancelled tasks keep who
+    closed them, when, and the outcome; ``version`` refuses an edit based on an old copy."""
+
+    title = models.CharField(_("title"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=TaskKind.choices, default=TaskKind.FOLLOW_UP
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=TaskPriority.choices, default=TaskPriority.NORMAL
+    )
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=_("assignee"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks_created",
+        verbose_name=_("created by"),
+    )
+    dealer = models.ForeignKey(
+        "network.Dealer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("dealer"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("customer"),
+    )
+    vehicle = models.ForeignKey(
+        "vehicles.Vehicle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("vehicle"),
+    )
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    source_key = models.CharField(_("source key"), max_length=160, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, editable=False)
+    outcome = models.TextField(_("outcome"), blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks_completed",
+        verbose_name=_("completed by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "priority", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                name="task_dedupe_key_unique",
+                violation_error_message=_("This rule already created this task."),
+            ),
+        ]
+        # "My day" (one person's open tasks up to today) and the team view (a dealer's).
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_on"], name="task_my_day_idx"),
+            models.Index(fields=["dealer", "status", "due_on"], name="task_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q:
+        return _personal_scope(scope, "assignee")
+
+    @staticmethod
+    def dedupe_key_for(source: str, source_key: str) -> str | None:
+        """The key that makes a rule's task unique; manual tasks (no source key) have none."""
+        return f"{source}:{source_key}" if source and source_key else None
+
+
+class Appointment(models.Model):
+    """A booking in someone's calendar: an appointment, a visit, a test drive, a meeting, a call.
+
+    It ends after it starts. A new or moved booking that overlaps its owner's other planned
+    bookings, or the bookings of the same vehicle (a test-drive car), is refused unless the
+    person confirms (``autocrm.activities.appointments``). ``version`` is the optimistic lock
+    and the iCalendar ``SEQUENCE``, so a calendar client sees each move as an update."""
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=AppointmentKind.choices,
+        default=AppointmentKind.APPOINTMENT,
+    )
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="appointments",
+        verbose_name=_("with"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments_created",
+        verbose_name=_("created by"),
+    )
+    dealer = models.ForeignKey(
+        "network.Dealer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("dealer"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("customer"),
+    )
+    vehicle = models.ForeignKey(
+        "vehicles.Vehicle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("vehicle"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.PLANNED,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_ends_after_start",
+                violation_error_message=_("A booking must end after it starts."),
+            ),
+        ]
+        # A person's week and the overlap check; a test-drive car's bookings; a dealer's team.
+        indexes = [
+            models.Index(fields=["owner", "starts_at"], name="appointment_owner_idx"),
+            models.Index(fields=["vehicle", "starts_at"], name="appointment_vehicle_idx"),
+            models.Index(fields=["dealer", "starts_at"], name="appointment_dealer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q:
+        return _personal_scope(scope, "owner")
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a person's calendar feed address (``/activities/calendar/<token>.ics``).
+    Only its SHA-256 hash is stored, like API tokens; regenerating revokes the previous one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

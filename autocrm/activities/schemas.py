@@ -5,7 +5,13 @@ import datetime
 from ninja import Schema
 from pydantic import Field
 
-from autocrm.activities.choices import InteractionChannel, InteractionOutcome
+from autocrm.activities.choices import (
+    AppointmentKind,
+    InteractionChannel,
+    InteractionOutcome,
+    TaskKind,
+    TaskPriority,
+)
 from autocrm.core.api_schemas import Text
 
 
@@ -52,4 +58,113 @@ class InteractionPatch(Schema):
     duration_seconds: int | None = Field(default=None, ge=0, le=2_147_483_647)
     vehicle_id: int | None = None
     dealer_id: int | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    notes: str
+    kind: str
+    priority: int
+    due_on: datetime.date
+    status: str
+    assignee_id: int
+    created_by_id: int | None
+    dealer_id: int | None
+    customer_id: int | None
+    vehicle_id: int | None
+    source: str
+    source_key: str
+    outcome: str
+    completed_at: datetime.datetime | None
+    completed_by_id: int | None
+    created_at: datetime.datetime
+    version: int
+
+
+class TaskIn(Schema):
+    """``assignee_id`` defaults to you; a manager (or the call center) may give the task to
+    someone in their scope."""
+
+    title: Text = Field(max_length=200)
+    notes: Text = ""
+    kind: TaskKind = TaskKind.FOLLOW_UP
+    priority: TaskPriority = TaskPriority.NORMAL
+    due_on: datetime.date
+    assignee_id: int | None = None
+    customer_id: int | None = None
+    vehicle_id: int | None = None
+
+
+class TaskPatch(Schema):
+    """Only the fields sent change. Send the ``version`` you read to have the change refused
+    (409) when someone else saved in between."""
+
+    title: Text | None = Field(default=None, max_length=200)
+    notes: Text | None = None
+    kind: TaskKind | None = None
+    priority: TaskPriority | None = None
+    due_on: datetime.date | None = None
+    assignee_id: int | None = None
+    customer_id: int | None = None
+    vehicle_id: int | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class TaskCompleteIn(Schema):
+    outcome: Text = Field(default="", max_length=2000)
+    version: int | None = Field(default=None, ge=1)
+
+
+class AppointmentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    owner_id: int
+    created_by_id: int | None
+    dealer_id: int | None
+    customer_id: int | None
+    vehicle_id: int | None
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    location: str
+    notes: str
+    status: str
+    version: int
+
+
+class AppointmentIn(Schema):
+    """``owner_id`` defaults to you. A booking that overlaps the owner's or the vehicle's other
+    planned bookings is refused (409, the conflicts in ``details``) unless ``allow_overlap``."""
+
+    kind: AppointmentKind = AppointmentKind.APPOINTMENT
+    title: Text = Field(max_length=200)
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    owner_id: int | None = None
+    customer_id: int | None = None
+    vehicle_id: int | None = None
+    location: Text = Field(default="", max_length=200)
+    notes: Text = ""
+    allow_overlap: bool = False
+
+
+class AppointmentPatch(Schema):
+    """Only the fields sent change; a move is checked like a new booking. Send ``version``."""
+
+    kind: AppointmentKind | None = None
+    title: Text | None = Field(default=None, max_length=200)
+    starts_at: datetime.datetime | None = None
+    ends_at: datetime.datetime | None = None
+    owner_id: int | None = None
+    customer_id: int | None = None
+    vehicle_id: int | None = None
+    location: Text | None = Field(default=None, max_length=200)
+    notes: Text | None = None
+    version: int | None = Field(default=None, ge=1)
+    allow_overlap: bool = False
+
+
+class VersionIn(Schema):
     version: int | None = Field(default=None, ge=1)

@@ -6,7 +6,10 @@ customer's dealer staff and the HQ call center. Runs last of the system-of-recor
 
 from __future__ import annotations
 
+import datetime
 import time
+
+from django.utils import timezone
 
 from autocrm.core.bulkload import BulkWriter
 from autocrm.core.seeding import SeedContext, register_seeder
@@ -117,4 +120,96 @@ def seed_interactions(context: SeedContext) -> None:
 
 register_seeder(
     "activities.interactions", seed_interactions, order=120, loads=("activities.Interaction",)
+)
+
+TASK_TEMPLATES = (
+    ("call", "回访意向客户", "确认购车时间和预算。"),
+    ("visit", "上门拜访车主", "交车一个月内回访。"),
+    ("send_material", "寄送新车型资料", "客户关注混动车型。"),
+    ("review", "审核线索卡片", ""),
+    ("follow_up", "跟进报价", "客户在比较竞品价格，争取本周成交。"),
+)  # fmt: skip
+BOOKING_TEMPLATES = (
+    ("appointment", "客户到店洽谈", "展厅洽谈区"),
+    ("meeting", "销售晨会", "会议室"),
+    ("call", "电话回访车主", ""),
+    ("visit", "拜访车队客户", "客户公司"),
+)  # fmt: skip
+_TASK_COLUMNS = (
+    "title", "notes", "kind", "priority", "due_on", "status", "assignee_id", "created_by_id",
+    "dealer_id", "customer_id", "source", "source_key", "outcome", "created_at", "version",
+)  # fmt: skip
+_BOOKING_COLUMNS = (
+    "kind", "title", "owner_id", "created_by_id", "dealer_id", "customer_id", "vehicle_id",
+    "starts_at", "ends_at", "location", "notes", "status", "created_at", "updated_at", "version",
+)  # fmt: skip
+DEMO_PLANNERS = ("salesperson", "dealer_manager")
+
+
+def _utc_text(day: datetime.date, hour: int) -> str:
+    local = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    return local.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def seed_tasks_and_bookings(context: SeedContext) -> None:
+    """Open tasks (due today, overdue, coming) and this week's bookings for every dealer's
+    salespeople and managers; the demo ``salesperson`` and ``dealer_manager`` get a fuller day,
+    the salesperson with a test drive of one of the dealer's cars (free of overlaps) for the
+    well-known customer. Bookings start at distinct hours per person, so none overlap."""
+    from autocrm.accounts.choices import Role
+    from autocrm.activities.models import Appointment, Task
+    from autocrm.vehicles.models import Vehicle
+
+    started = time.perf_counter()
+    rng, now = context.rng, now_text()
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    plan = plan_of(context)
+    well_known_dealer = plan.dealers[plan.dealer[0]].pk if len(plan) else None
+    planners = [
+        user
+        for user in context.created["users"]
+        if user.role in (Role.SALESPERSON, Role.DEALER_MANAGER) and user.dealer_id
+    ]
+    tasks = BulkWriter(Task, _TASK_COLUMNS, batch_size=50_000)
+    bookings = BulkWriter(Appointment, _BOOKING_COLUMNS, batch_size=50_000)
+    for user in planners:
+        demo = user.username in DEMO_PLANNERS
+        for offset in (-3, -1, 0, 0, 0, 2) if demo else (-1, 0, 3):
+            kind, title, notes = rng.choice(TASK_TEMPLATES)
+            tasks.add(
+                title, notes, kind, rng.choice((1, 2, 2, 3)),
+                (today + datetime.timedelta(days=offset)).isoformat(), "open", user.pk, user.pk,
+                user.dealer_id, None, "", "", "", now, 1,
+            )  # fmt: skip
+        for weekday, hour in ((0, 10), (2, 15), (4, 11)) if demo else ((1, 10), (3, 16)):
+            day = monday + datetime.timedelta(days=weekday)
+            kind, title, location = rng.choice(BOOKING_TEMPLATES)
+            bookings.add(
+                kind, title, user.pk, user.pk, user.dealer_id, None, None,
+                _utc_text(day, hour), _utc_text(day, hour + 1), location, "",
+                "done" if day < today else "planned", now, now, 1,
+            )  # fmt: skip
+        if user.username == "salesperson":
+            car = Vehicle.objects.filter(dealer_id=user.dealer_id).values_list("pk", flat=True)
+            well_known = plan.first_id if user.dealer_id == well_known_dealer else None
+            test_day = max(today + datetime.timedelta(days=1), monday + datetime.timedelta(days=5))
+            bookings.add(
+                "test_drive", "张三丰试驾", user.pk, user.pk, user.dealer_id, well_known,
+                car.first(), _utc_text(test_day, 14), _utc_text(test_day, 15), "展厅门口",
+                "带驾照。", "planned", now, now, 1,
+            )  # fmt: skip
+    tasks.flush()
+    bookings.flush()
+    context.log(
+        f"  tasks: {tasks.count:,}, bookings: {bookings.count:,} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
+register_seeder(
+    "activities.tasks_and_bookings",
+    seed_tasks_and_bookings,
+    order=125,
+    loads=("activities.Task", "activities.Appointment"),
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autocrm.activities import views
+from autocrm.activities import calendar_views, task_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -20,4 +20,21 @@ urlpatterns = [
         views.interaction_quick_log,
         name="interaction_quick_log",
     ),
+    path("my-day/", task_views.my_day_view, name="my_day"),
+    path("tasks/new/", task_views.task_create_view, name="task_create"),
+    path("tasks/<int:task_id>/complete/", task_views.task_complete_view, name="task_complete"),
+    path("calendar/", calendar_views.calendar_view, name="calendar"),
+    path("calendar/book/", calendar_views.appointment_book_view, name="appointment_book"),
+    path(
+        "calendar/<int:appointment_id>/edit/",
+        calendar_views.appointment_edit_view,
+        name="appointment_edit",
+    ),
+    path(
+        "calendar/<int:appointment_id>/cancel/",
+        calendar_views.appointment_cancel_view,
+        name="appointment_cancel",
+    ),
+    path("calendar/feed/", calendar_views.feed_token_view, name="calendar_feed_token"),
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed_view, name="calendar_feed"),
 ]

@@ -1,4 +1,5 @@
-"""The activities app's menu entries and its interaction timeline panel on the customer 360 page."""
+"""The activities app's menu entries and its panels on the customer 360 page: the interaction
+timeline, the customer's open tasks, and their coming bookings."""
 
 from __future__ import annotations
 
@@ -17,8 +18,44 @@ def _panel_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     return timeline_context(request, customer)
 
 
+def _tasks_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
+    from autocrm.activities.task_views import customer_tasks_context
+
+    return customer_tasks_context(request, customer)
+
+
+def _appointments_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
+    from autocrm.activities.calendar_views import appointment_for_customer_panel
+
+    return appointment_for_customer_panel(request, customer)
+
+
+def _plans(user: Any) -> bool:
+    from autocrm.activities.permissions import may_plan
+
+    return may_plan(user)
+
+
 def register() -> None:
     """Called from the app's ``AppConfig.ready``."""
+    register_menu(
+        MenuEntry(
+            section=_("My work"),
+            label=_("My day"),
+            url_name="activities:my_day",
+            order=10,
+            allowed=_plans,
+        )
+    )
+    register_menu(
+        MenuEntry(
+            section=_("My work"),
+            label=_("Calendar"),
+            url_name="activities:calendar",
+            order=11,
+            allowed=_plans,
+        )
+    )
     register_menu(
         MenuEntry(
             section=_("Customers"),
@@ -35,5 +72,27 @@ def register() -> None:
             context=_panel_context,
             order=100,
             column="main",
+        )
+    )
+    register_panel(
+        CustomerPanel(
+            key="tasks",
+            title=_("Tasks"),
+            template="activities/panels/tasks.html",
+            context=_tasks_context,
+            order=20,
+            column="side",
+            allowed=_plans,
+        )
+    )
+    register_panel(
+        CustomerPanel(
+            key="appointments",
+            title=_("Bookings"),
+            template="activities/panels/appointments.html",
+            context=_appointments_context,
+            order=21,
+            column="side",
+            allowed=_plans,
         )
     )

@@ -1,0 +1,149 @@
+"""Reads of tasks and bookings: who sees which, "my day", the team's day, calendar weeks.
+
+Everything starts from ``visible_to`` (the dealer and region scope). On top of it, only managers
+(``sees_team_plans``) see their team's records; everyone else, HQ roles included, sees their own
+and those they created.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from autocrm.accounts.models import User
+from autocrm.activities.choices import AppointmentStatus, TaskStatus
+from autocrm.activities.models import Appointment, Task
+from autocrm.activities.permissions import sees_team_plans
+from autocrm.core.scoping import visible_to
+
+# A team view shows at most this many rows; a region's whole day does not fit on a screen.
+TEAM_ROW_LIMIT = 500
+# The API's task list order: by due date, then id (keyset; task_my_day_idx / task_team_idx).
+TASK_ORDERING = ("due_on", "id")
+APPOINTMENT_ORDERING = ("starts_at", "id")
+
+
+def tasks_visible(user: Any) -> QuerySet[Task]:
+    """The tasks ``user`` may see and act on."""
+    rows = visible_to(user, Task.objects.all())
+    if not sees_team_plans(user):
+        rows = rows.filter(Q(assignee_id=user.pk) | Q(created_by_id=user.pk))
+    return rows
+
+
+def appointments_visible(user: Any) -> QuerySet[Appointment]:
+    """The bookings ``user`` may see and act on."""
+    rows = visible_to(user, Appointment.objects.all())
+    if not sees_team_plans(user):
+        rows = rows.filter(Q(owner_id=user.pk) | Q(created_by_id=user.pk))
+    return rows
+
+
+def team_members(user: Any) -> QuerySet[User]:
+    """The people a manager sees the plans of: the active staff in their scope, and themselves.
+    Anyone else: themselves only."""
+    if not sees_team_plans(user):
+        return User.objects.filter(pk=user.pk)
+    return visible_to(user, User.objects.filter(is_active=True)).order_by("username")
+
+
+def _day_order(rows: QuerySet[Task], today: datetime.date) -> QuerySet[Task]:
+    """Overdue first, then high priority first, then the oldest due date."""
+    overdue_first = Case(
+        When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return rows.order_by(overdue_first, "priority", "due_on", "id")
+
+
+def my_day(user: Any, today: datetime.date | None = None) -> list[Task]:
+    """``user``'s open tasks due today or earlier, overdue first, then by priority."""
+    today = today or timezone.localdate()
+    rows = tasks_visible(user).filter(
+        assignee_id=user.pk, status=TaskStatus.OPEN, due_on__lte=today
+    )
+    return list(_day_order(rows, today).select_related("customer"))
+
+
+@dataclass
+class TeamMemberDay:
+    person: Any
+    tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def overdue_count(self) -> int:
+        today = timezone.localdate()
+        return sum(1 for task in self.tasks if task.due_on < today)
+
+
+def team_day(user: Any, today: datetime.date | None = None) -> list[TeamMemberDay]:
+    """A manager's team's open tasks due today or earlier, grouped by assignee (by name), each
+    group in "my day" order. At most ``TEAM_ROW_LIMIT`` tasks."""
+    today = today or timezone.localdate()
+    rows = tasks_visible(user).filter(status=TaskStatus.OPEN, due_on__lte=today)
+    tasks = list(_day_order(rows, today).select_related("customer", "assignee")[:TEAM_ROW_LIMIT])
+    groups: dict[int, TeamMemberDay] = {}
+    for task in tasks:
+        groups.setdefault(task.assignee_id, TeamMemberDay(person=task.assignee)).tasks.append(task)
+    return sorted(groups.values(), key=lambda group: str(group.person))
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s week (Chinese calendars start the week on Monday)."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def appointments_between(
+    user: Any, starts: datetime.datetime, ends: datetime.datetime
+) -> QuerySet[Appointment]:
+    """The bookings ``user`` may see that overlap [starts, ends), in time order."""
+    return (
+        appointments_visible(user)
+        .filter(starts_at__lt=ends, ends_at__gt=starts)
+        .select_related("owner", "customer", "vehicle")
+        .order_by(*APPOINTMENT_ORDERING)
+    )
+
+
+@dataclass
+class CalendarWeek:
+    """One week of bookings, as days (Monday first), each with its bookings in time order."""
+
+    first_day: datetime.date
+    days: list[tuple[datetime.date, list[Appointment]]]
+
+    @property
+    def previous(self) -> datetime.date:
+        return self.first_day - datetime.timedelta(days=7)
+
+    @property
+    def next(self) -> datetime.date:
+        return self.first_day + datetime.timedelta(days=7)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.first_day + datetime.timedelta(days=6)
+
+
+def calendar_week(user: Any, day: datetime.date, *, team: bool = False) -> CalendarWeek:
+    """The week containing ``day``: the user's own planned and done bookings, or with ``team``
+    (managers) every booking of their team, cancelled ones left out."""
+    first = week_start(day)
+    starts, ends = local_midnight(first), local_midnight(first + datetime.timedelta(days=7))
+    rows = appointments_between(user, starts, ends).exclude(status=AppointmentStatus.CANCELLED)
+    if not team or not sees_team_plans(user):
+        rows = rows.filter(owner_id=user.pk)
+    by_day: dict[datetime.date, list[Appointment]] = {
+        first + datetime.timedelta(days=offset): [] for offset in range(7)
+    }
+    for appointment in rows[:TEAM_ROW_LIMIT]:
+        local_day = timezone.localtime(appointment.starts_at).date()
+        by_day.setdefault(max(local_day, first), []).append(appointment)
+    return CalendarWeek(first_day=first, days=sorted(by_day.items()))
