@@ -13,6 +13,8 @@ from autocrm.customers.api import router as customers_router
 from autocrm.customers.api_lookup import router as lookup_router
 from autocrm.imports.api import router as imports_router
 from autocrm.network.api import router as network_router
+from autocrm.sales.api import public_router as public_sales_router
+from autocrm.sales.api import router as sales_router
 from autocrm.vehicles.api import router as vehicles_router
 
 api = NinjaAPI(
@@ -34,4 +36,6 @@ api.add_router("/", imports_router)
 api.add_router("/", customers_router)
 api.add_router("/", vehicles_router)
 api.add_router("/", activities_router)
+api.add_router("/", sales_router)
+api.add_router("/public", public_sales_router)
 api.add_router("/", lookup_router)

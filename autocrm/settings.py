@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "autocrm.customers",
     "autocrm.vehicles",
     "autocrm.activities",
+    "autocrm.sales",
     "autocrm.imports",
 ]
 

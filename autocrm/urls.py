@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/", include("autocrm.customers.urls")),
     path("vehicles/", include("autocrm.vehicles.urls")),
     path("activities/", include("autocrm.activities.urls")),
+    path("sales/", include("autocrm.sales.urls")),
     path("imports/", include("autocrm.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesConfig(AppConfig):
+    name = "autocrm.sales"
+    label = "sales"
+    verbose_name = _("Sales")
+
+    def ready(self) -> None:
+        from autocrm.customers.merging import register_merge_relation
+        from autocrm.sales import wiring
+        from autocrm.sales.models import Lead
+
+        wiring.register()
+        register_merge_relation(Lead, "customer")
