@@ -1,15 +1,18 @@
 """Writes to the calendar: book, change or move, complete, cancel; and the overlap rule.
 
 A booking may not start in the past (beyond clock drift) when it is made or moved, and must end
-after it starts. A new or moved booking that overlaps the owner's other planned bookings, or the
-planned bookings of the same vehicle (a test-drive car), is refused with the list of conflicts
-(``BookingOverlap``) unless the person confirmed it (``allow_overlap``). Intervals are half-open:
-a booking ending at 10:00 and one starting at 10:00 do not overlap.
+after it starts; a time without an offset is local time. A new or moved booking that overlaps
+the owner's other planned bookings, or the planned bookings of the same vehicle (a test-drive
+car), is refused with the list of conflicts (``BookingOverlap``) unless the person confirmed it
+(``allow_overlap``): the API's flag books over any overlap; the pages confirm the bookings they
+showed, so a booking changed after the warning into other overlaps is warned about again.
+Intervals are half-open: a booking ending at 10:00 and one starting at 10:00 do not overlap.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from autocrm.accounts.models import User
 from autocrm.activities.choices import AppointmentStatus
+from autocrm.activities.clock import local_if_naive
 from autocrm.activities.models import Appointment
 from autocrm.activities.permissions import may_plan, may_plan_for
 from autocrm.core import audit
@@ -43,6 +47,7 @@ EDITABLE_FIELDS = (
     "notes",
 )
 TEXT_FIELDS = ("location", "notes")
+TIME_FIELDS = ("starts_at", "ends_at")
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,10 @@ def _serialise_bookings(owner_id: int, vehicle_id: int | None) -> None:
         list(Vehicle.objects.select_for_update().filter(pk=vehicle_id).values_list("pk"))
 
 
-def _check_overlaps(appointment: Appointment, allow_overlap: bool) -> None:
+OverlapConfirmation = bool | AbstractSet[int]
+
+
+def _check_overlaps(appointment: Appointment, allow_overlap: OverlapConfirmation) -> None:
     _serialise_bookings(appointment.owner_id, appointment.vehicle_id)
     conflicts = find_overlaps(
         owner_id=appointment.owner_id,
@@ -144,7 +152,10 @@ def _check_overlaps(appointment: Appointment, allow_overlap: bool) -> None:
         ends_at=appointment.ends_at,
         exclude_id=appointment.pk,
     )
-    if conflicts and not allow_overlap:
+    if not conflicts or allow_overlap is True:
+        return
+    confirmed = allow_overlap or frozenset()
+    if not {conflict.appointment.pk for conflict in conflicts} <= confirmed:
         raise BookingOverlap(conflicts)
 
 
@@ -160,17 +171,22 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
     for name in TEXT_FIELDS:
         if name in values and values[name] is None:
             values[name] = ""
+    for name in TIME_FIELDS:
+        if name in values:
+            values[name] = local_if_naive(values[name])
     return values
 
 
 @transaction.atomic
 def appointment_book(
-    *, actor: Any, data: dict[str, Any], allow_overlap: bool = False
+    *, actor: Any, data: dict[str, Any], allow_overlap: OverlapConfirmation = False
 ) -> Appointment:
     """Book a time in a calendar. ``owner`` defaults to the actor (someone else only when the
     actor's role plans for others and the person is in their scope); the dealer is the
     owner's. The customer and vehicle in ``data`` were fetched within the actor's scope.
-    Refuses a start in the past, an end before the start, and overlaps unless allowed."""
+    Refuses a start in the past, an end before the start, and overlaps unless allowed:
+    ``allow_overlap`` is True for any overlap, or the ids of the bookings the person confirmed
+    overlapping (any other overlap is still refused)."""
     if not may_plan(actor):
         raise PermissionDenied
     values = _values(data)
@@ -203,7 +219,7 @@ def appointment_update(
     appointment: Appointment,
     data: dict[str, Any],
     expected_version: int | None = None,
-    allow_overlap: bool = False,
+    allow_overlap: OverlapConfirmation = False,
 ) -> Appointment:
     """Change or move a planned booking. With ``expected_version``, a change based on an old
     copy is refused (``StaleRecord``): two people moving the same booking, the second is told.

@@ -79,7 +79,7 @@ def _booking_data(form: AppointmentForm, customer: Any) -> dict[str, Any]:
     data = {
         name: value
         for name, value in form.cleaned_data.items()
-        if name not in {"allow_overlap", "version"}
+        if name not in {"confirmed_overlaps", "version"}
     }
     if customer is not None:
         data["customer"] = customer
@@ -90,9 +90,10 @@ def _render_booking(
     request: HttpRequest, form: AppointmentForm, *, customer: Any, conflicts: Any, **extra: Any
 ) -> HttpResponse:
     if conflicts:
-        # The second submit of the same values books anyway.
+        # "Book anyway" sends back the bookings shown here: it books over these only, so a
+        # booking changed meanwhile into other overlaps is warned about again.
         confirmed = request.POST.copy()
-        confirmed["allow_overlap"] = "1"
+        confirmed["confirmed_overlaps"] = ",".join(str(c.appointment.pk) for c in conflicts)
         form.data = confirmed
     context = {
         "form": form,
@@ -123,7 +124,7 @@ def appointment_book_view(request: HttpRequest) -> HttpResponse:
             appointment = booking.appointment_book(
                 actor=request.user,
                 data=_booking_data(form, customer),
-                allow_overlap=form.cleaned_data["allow_overlap"],
+                allow_overlap=form.cleaned_data["confirmed_overlaps"],
             )
         except booking.BookingOverlap as overlap:
             conflicts = overlap.conflicts
@@ -173,7 +174,7 @@ def appointment_edit_view(request: HttpRequest, appointment_id: int) -> HttpResp
                 appointment=appointment,
                 data=data,
                 expected_version=form.cleaned_data["version"],
-                allow_overlap=form.cleaned_data["allow_overlap"],
+                allow_overlap=form.cleaned_data["confirmed_overlaps"],
             )
         except booking.BookingOverlap as overlap:
             conflicts = overlap.conflicts

@@ -11,13 +11,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from autocrm.accounts.models import User
 from autocrm.activities.choices import AppointmentStatus, TaskStatus
 from autocrm.activities.models import Appointment, Task
-from autocrm.activities.permissions import sees_team_plans
+from autocrm.activities.permissions import may_plan, sees_team_plans
 from autocrm.core.scoping import visible_to
 
 # A team view shows at most this many rows; a region's whole day does not fit on a screen.
@@ -68,15 +68,53 @@ def my_day(user: Any, today: datetime.date | None = None) -> list[Task]:
     return list(_day_order(rows, today).select_related("customer"))
 
 
+@dataclass(frozen=True)
+class DaySummary:
+    """The home page's view of a person's day: their open tasks due today and overdue, and
+    their bookings today (cancelled ones left out)."""
+
+    due_today: int
+    overdue: int
+    bookings_today: int
+
+
+def day_summary(user: Any, today: datetime.date | None = None) -> DaySummary | None:
+    """``user``'s :class:`DaySummary` for the local day (two queries, on ``task_my_day_idx``
+    and ``appointment_owner_idx``); None for roles that keep no tasks or calendar."""
+    if not may_plan(user):
+        return None
+    today = today or timezone.localdate()
+    tasks = (
+        tasks_visible(user)
+        .filter(assignee_id=user.pk, status=TaskStatus.OPEN, due_on__lte=today)
+        .aggregate(
+            due_today=Count("pk", filter=Q(due_on=today)),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+        )
+    )
+    day_starts = local_midnight(today)
+    bookings = (
+        appointments_visible(user)
+        .filter(owner_id=user.pk, starts_at__lt=local_midnight(today + datetime.timedelta(days=1)))
+        .filter(ends_at__gt=day_starts)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .count()
+    )
+    return DaySummary(tasks["due_today"], tasks["overdue"], bookings)
+
+
 @dataclass
 class TeamMemberDay:
+    """One person's tasks in the team view, counted against the same day the list was made
+    for (not the clock when the count is read, which may be past midnight)."""
+
     person: Any
+    today: datetime.date
     tasks: list[Task] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
-        today = timezone.localdate()
-        return sum(1 for task in self.tasks if task.due_on < today)
+        return sum(1 for task in self.tasks if task.due_on < self.today)
 
 
 def team_day(user: Any, today: datetime.date | None = None) -> list[TeamMemberDay]:
@@ -87,7 +125,8 @@ def team_day(user: Any, today: datetime.date | None = None) -> list[TeamMemberDa
     tasks = list(_day_order(rows, today).select_related("customer", "assignee")[:TEAM_ROW_LIMIT])
     groups: dict[int, TeamMemberDay] = {}
     for task in tasks:
-        groups.setdefault(task.assignee_id, TeamMemberDay(person=task.assignee)).tasks.append(task)
+        group = groups.setdefault(task.assignee_id, TeamMemberDay(task.assignee, today))
+        group.tasks.append(task)
     return sorted(groups.values(), key=lambda group: str(group.person))
 
 

@@ -107,8 +107,9 @@ class VehicleByVinField(forms.CharField):
 
 
 class AppointmentForm(StyledFormMixin, forms.Form):
-    """A booking: what, with whom, when, where. ``allow_overlap`` is the "book anyway" flag the
-    overlap warning's second submit sends; ``version`` the copy a move was based on."""
+    """A booking: what, with whom, when, where. ``confirmed_overlaps`` holds the ids of the
+    bookings the overlap warning showed (its "book anyway" submit sends them back; it books over
+    those only); ``version`` the copy a move was based on."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=AppointmentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -126,7 +127,7 @@ class AppointmentForm(StyledFormMixin, forms.Form):
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    allow_overlap = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    confirmed_overlaps = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(
@@ -138,6 +139,10 @@ class AppointmentForm(StyledFormMixin, forms.Form):
         field.queryset = assignable_people(actor, customer)
         field.empty_label = str(_("Me"))
         cast(VehicleByVinField, self.fields["vehicle"]).user = actor
+
+    def clean_confirmed_overlaps(self) -> frozenset[int]:
+        text = self.cleaned_data.get("confirmed_overlaps") or ""
+        return frozenset(int(part) for part in text.split(",") if part.strip().isdigit())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data

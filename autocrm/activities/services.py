@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from autocrm.activities.clock import local_if_naive
 from autocrm.activities.models import Interaction
 from autocrm.activities.permissions import may_edit_interaction, may_log_interactions
 from autocrm.core import audit
@@ -71,8 +72,7 @@ def interaction_log(*, actor: Any, customer: Any, data: dict[str, Any]) -> Inter
     if not may_log_interactions(actor):
         raise PermissionDenied
     values = {name: value for name, value in data.items() if name in EDITABLE_FIELDS}
-    if values.get("occurred_at") is None:
-        values["occurred_at"] = timezone.now()
+    values["occurred_at"] = local_if_naive(values.get("occurred_at")) or timezone.now()
     if values.get("dealer") is None:
         values["dealer"] = getattr(actor, "dealer", None)
     for text_field in ("notes", "outcome"):
@@ -107,7 +107,7 @@ def interaction_update(
             continue
         if name in ("notes", "outcome") and value is None:
             value = ""
-        setattr(locked, name, value)
+        setattr(locked, name, local_if_naive(value))
     _validate(locked)
     if audit.snapshot(locked) == before:
         return locked

@@ -113,8 +113,9 @@ def task_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def task_complete_view(request: HttpRequest, task_id: int) -> HttpResponse:
-    """Mark a task done with one click (and an optional outcome); answers with its row, done.
-    A task someone else closed or changed meanwhile answers with the row and the reason."""
+    """Mark a task done with one click (and an optional outcome). The task leaves the list of
+    open tasks: its row becomes a one-line "done" notice. A task someone else closed or changed
+    meanwhile answers with its row and the reason."""
     task = access_object(request.user, tasks_visible(request.user), pk=task_id)
     form = TaskCompleteForm(request.POST)
     message = ""
@@ -129,5 +130,7 @@ def task_complete_view(request: HttpRequest, task_id: int) -> HttpResponse:
         except ApplicationError as error:
             message = str(error.message)
             task.refresh_from_db()
+        else:
+            return render(request, "activities/_task_done.html", {"task": task})
     context = {"task": task, "today": timezone.localdate(), "message": message}
     return render(request, "activities/_task_row.html", context)

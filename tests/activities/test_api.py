@@ -229,3 +229,23 @@ def test_list_queries_do_not_grow_with_rows(
         response = client.get(URL)
     assert len(response.json()["items"]) == 31
     assert len(many) == len(few)
+
+
+def test_a_contact_time_without_an_offset_is_local_time(
+    user_in: Any, client_as: Any, east_customer: Any
+) -> None:
+    client = client_as(user_in(Role.SALESPERSON))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        URL,
+        {
+            "customer_id": east_customer.pk,
+            "channel": "visit",
+            "subject": "到店看车",
+            "occurred_at": f"{yesterday}T23:30:00",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    logged = Interaction.objects.get()
+    assert timezone.localtime(logged.occurred_at).isoformat() == f"{yesterday}T23:30:00+08:00"

@@ -186,3 +186,17 @@ def test_bookings_in_a_range_page_with_flat_query_counts(user_in: Any, client_as
             break
     assert len(seen) == 12
     assert len(set(counts)) == 1
+
+
+def test_a_booking_time_without_an_offset_is_local_time(user_in: Any, client_as: Any) -> None:
+    # Given a salesperson, and tomorrow at 10:00 written without a time zone
+    client = client_as(user_in(Role.SALESPERSON))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    body = {"title": "试驾", "starts_at": f"{tomorrow}T10:00:00", "ends_at": f"{tomorrow}T11:00"}
+    # When they book it through the API
+    response = _post(client, "/api/v1/appointments", body)
+    # Then it is booked at 10:00 Beijing time (02:00 UTC), not a server error
+    assert response.status_code == 201, response.content
+    booked = Appointment.objects.get()
+    assert timezone.localtime(booked.starts_at).isoformat() == f"{tomorrow}T10:00:00+08:00"
+    assert booked.starts_at.astimezone(datetime.UTC).hour == 2

@@ -41,7 +41,9 @@ def test_one_click_marks_a_task_done_with_its_outcome(user_in: Any, client_as: A
     client = client_as(salesperson)
     url = reverse("activities:task_complete", args=[task.pk])
     response = client.post(url, {"outcome": "客户周六到店", "version": 1}, HTTP_HX_REQUEST="true")
-    assert 'data-testid="task-closed"' in response.content.decode()
+    html = response.content.decode()
+    assert f"Done: {task.title}" in html
+    assert 'data-testid="task-row"' not in html  # it leaves the list of open tasks
     task.refresh_from_db()
     assert (task.status, task.outcome, task.completed_by) == ("done", "客户周六到店", salesperson)
     again = client.post(url, {}, HTTP_HX_REQUEST="true")
@@ -99,9 +101,9 @@ def test_booking_an_overlap_warns_and_books_anyway_on_confirmation(
     assert 'data-testid="overlap-warning"' in html
     assert "老客户试驾" in html
     assert [conflict.appointment for conflict in warned.context["conflicts"]] == [existing]
-    assert 'name="allow_overlap" value="1"' in html
+    assert f'name="confirmed_overlaps" value="{existing.pk}"' in html
     assert Appointment.objects.count() == 1
-    booked = client.post(url, {**form, "allow_overlap": "1"})
+    booked = client.post(url, {**form, "confirmed_overlaps": str(existing.pk)})
     assert booked.status_code == 302
     new = Appointment.objects.get(title="张三丰试驾")
     assert (new.customer, new.kind) == (east_customer, "test_drive")
@@ -154,3 +156,31 @@ def test_my_day_query_count_is_flat(user_in: Any, client_as: Any, east_customer:
             client.get(reverse("activities:my_day"))
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_book_anyway_after_changing_the_booking_warns_about_the_new_overlap(
+    user_in: Any, client_as: Any
+) -> None:
+    # Given two bookings of the salesperson, and the warning about the first one
+    salesperson = user_in(Role.SALESPERSON)
+    morning = AppointmentFactory(owner=salesperson, title="上午试驾", starts_at=in_hours(26))
+    afternoon = AppointmentFactory(owner=salesperson, title="下午交车", starts_at=in_hours(30))
+    client = client_as(salesperson)
+    url = reverse("activities:appointment_book")
+    form = {"kind": "meeting", "title": "新会议", "starts_at": _local(in_hours(26.5))}
+    warned = client.post(url, {**form, "ends_at": _local(in_hours(27.5))})
+    assert [c.appointment for c in warned.context["conflicts"]] == [morning]
+    # When they move the new booking onto the second one and press "book anyway"
+    moved = {
+        **form,
+        "starts_at": _local(in_hours(30.5)),
+        "ends_at": _local(in_hours(31.5)),
+        "confirmed_overlaps": str(morning.pk),
+    }
+    again = client.post(url, moved)
+    # Then they are warned about the second one, and nothing is booked until they confirm it
+    assert [c.appointment for c in again.context["conflicts"]] == [afternoon]
+    assert Appointment.objects.count() == 2
+    confirmed = client.post(url, {**moved, "confirmed_overlaps": str(afternoon.pk)})
+    assert confirmed.status_code == 302
+    assert Appointment.objects.filter(title="新会议").count() == 1

@@ -140,3 +140,13 @@ def test_the_region_manager_sees_the_regions_staff_and_hq_only_their_own(
     agent = user_in(Role.CALL_CENTER_AGENT)
     own = TaskFactory(assignee=agent, due_on=days(0))
     assert [task for group in team_day(agent) for task in group.tasks] == [own]
+
+
+def test_the_team_day_counts_overdue_against_the_day_it_was_made_for(user_in: Any) -> None:
+    manager = user_in(Role.DEALER_MANAGER)
+    salesperson = user_in(Role.SALESPERSON, display_name="A 王")
+    TaskFactory(assignee=salesperson, due_on=days(-1))
+    TaskFactory(assignee=salesperson, due_on=days(0))
+    # Made for yesterday: the task due yesterday was due that day, not overdue
+    (group,) = team_day(manager, today=days(-1))
+    assert (len(group.tasks), group.overdue_count) == (1, 0)
