@@ -9,8 +9,10 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from autocrm.activities import wiring
-        from autocrm.activities.models import Interaction
+        from autocrm.activities.models import Appointment, Interaction, Task
         from autocrm.customers.merging import register_merge_relation
 
         wiring.register()
-        register_merge_relation(Interaction, "customer")
+        # A merged customer's touchpoints, tasks and bookings move to the survivor.
+        for model in (Interaction, Task, Appointment):
+            register_merge_relation(model, "customer")

@@ -123,3 +123,20 @@ def test_merge_needs_every_customer_visible(pair, network, user_in):
 
     elsewhere.refresh_from_db()
     assert elsewhere.is_active and elsewhere.merged_into is None
+
+
+def test_merge_moves_leads_tasks_and_bookings(pair, user_in):
+    from tests.activities.factories import AppointmentFactory, TaskFactory
+    from tests.sales.factories import LeadFactory
+
+    survivor, other = pair
+    admin = user_in(Role.ADMINISTRATOR)
+    lead = LeadFactory(customer=other)
+    task = TaskFactory(customer=other)
+    booking = AppointmentFactory(customer=other)
+
+    merge_customers(actor=admin, survivor=survivor, others=[other], reason="duplicate")
+
+    for record in (lead, task, booking):
+        record.refresh_from_db()
+        assert record.customer_id == survivor.pk

@@ -73,7 +73,7 @@ class Command(BaseCommand):
                     context = run_seeders(seed=seed, scale=SCALES[scale], log=self.stdout.write)
                     loaded_at = time.perf_counter()
                 indexed_at = time.perf_counter()
-                analyze(loaded)
+                analyze()
                 self.stdout.write(
                     f"  indexes and constraints in {indexed_at - loaded_at:.1f} s, "
                     f"statistics in {time.perf_counter() - indexed_at:.1f} s"
