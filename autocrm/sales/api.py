@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -34,7 +33,7 @@ from autocrm.sales.schemas import (
     PublicLeadOut,
 )
 from autocrm.sales.selectors import LEAD_ORDERING, leads_visible
-from autocrm.sales.services.common import OPEN_LEAD_EXISTS
+from autocrm.sales.services.website import website_lead_submit
 from autocrm.sales.throttling import limit_requests
 from autocrm.vehicles.models import VehicleModel
 
@@ -179,12 +178,6 @@ def public_lead_create(request: HttpRequest, payload: PublicLeadIn) -> Status:
         limit=PUBLIC_LEAD_LIMIT,
         window_seconds=PUBLIC_LEAD_WINDOW_SECONDS,
     )
-    if payload.website:
-        # Only robots fill the hidden field: they get a plain answer and nothing is stored.
-        return Status(201, {"reference": ""})
-    existing = Lead.objects.filter(submission_id=payload.submission_id).only("number").first()
-    if existing is not None:
-        return Status(200, {"reference": existing.number})
     data = {
         "source": LeadSource.WEBSITE,
         "name": payload.name,
@@ -195,19 +188,7 @@ def public_lead_create(request: HttpRequest, payload: PublicLeadIn) -> Status:
         "notes": payload.message,
         **_public_references(payload),
     }
-    try:
-        with transaction.atomic():
-            lead = services.lead_create(actor=None, data=data, submission_id=payload.submission_id)
-    except ValidationError as error:
-        if getattr(error, "code", None) != OPEN_LEAD_EXISTS:
-            raise
-        # The person already has an open lead there: it is being worked, and the public
-        # answer does not reveal it.
-        return Status(200, {"reference": ""})
-    except IntegrityError:
-        # The same submission arrived twice at once; the first one stored it.
-        existing = Lead.objects.filter(submission_id=payload.submission_id).first()
-        if existing is None:
-            raise
-        return Status(200, {"reference": existing.number})
-    return Status(201, {"reference": lead.number})
+    answer = website_lead_submit(
+        data=data, submission_id=payload.submission_id, honeypot=payload.website
+    )
+    return Status(201 if answer.created else 200, {"reference": answer.reference})

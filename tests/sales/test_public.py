@@ -80,3 +80,22 @@ def test_too_many_requests_from_one_address_get_429(client: Any, network: dict) 
         URL, _form(network), content_type="application/json", REMOTE_ADDR="10.0.0.9"
     )
     assert other.status_code == 201
+
+
+def test_a_second_form_from_someone_with_an_open_lead_reaches_that_lead(
+    client: Any, network: dict, salespeople: list
+) -> None:
+    TerritoryFactory(dealer=network["east_dealer"], region=network["east"]["city"])
+    first = client.post(URL, _form(network), content_type="application/json")
+    again = client.post(
+        URL,
+        _form(network, submission_id="web-0002-efgh", message="周六上午方便吗？"),
+        content_type="application/json",
+    )
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == {"reference": ""}  # the open lead's number is not revealed
+    lead = Lead.objects.get()
+    assert lead.notes.startswith("想试驾\n")
+    assert lead.notes.endswith("周六上午方便吗？")
+    assert lead.version == 2

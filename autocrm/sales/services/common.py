@@ -20,6 +20,14 @@ from autocrm.sales.models import Lead, LeadAssignment
 OPEN_LEAD_EXISTS = "open_lead_exists"
 
 
+class OpenLeadExists(ValidationError):
+    """The refusal of a second open lead; ``lead`` is the open one."""
+
+    def __init__(self, message: str, lead: Lead) -> None:
+        super().__init__(message, code=OPEN_LEAD_EXISTS)
+        self.lead = lead
+
+
 def normalised_contacts(phone: str, email: str) -> tuple[str, str]:
     """(phone in E.164 or "", e-mail normalised or ""); a lead needs at least one of them.
     Errors name the field (a phone's bad character, an e-mail's form)."""
@@ -108,10 +116,10 @@ def refuse_second_open_lead(*, customer: Customer, dealer: Any, exclude: int | N
         .first()
     )
     if existing is not None:
-        raise ValidationError(
+        raise OpenLeadExists(
             _("%(customer)s already has an open lead at this dealer: %(number)s.")
             % {"customer": customer.name, "number": existing.number},
-            code=OPEN_LEAD_EXISTS,
+            existing,
         )
 
 
