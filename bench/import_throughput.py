@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import os
 import random
 import re
@@ -16,6 +17,7 @@ from typing import Any
 from bench.harness import ROOT, not_available
 
 TITLE = "Import with identity resolution"
+BORN_FROM, BORN_DAYS = datetime.date(1970, 1, 1), 10_950
 HEADER = ["姓名", "手机", "身份证号", "车架号", "车型", "车牌号", "购车日期", "经销商代码"]
 
 
@@ -54,8 +56,10 @@ def write_csv(path: Path, rows: int) -> int:
                 # Serials far beyond what the seeders hand out: new people.
                 phone = mobile_number(50_000_000 + stamp * 1_000_000 + index)
                 name = f"导入客户{index}"
-                born = f"19{70 + index % 30}-0{1 + index % 9}-1{index % 9}"
-                id_number = resident_id("310115", born, index % 500, True) if index % 2 else ""
+                # A birth date and sequence of their own (5 million apart): new people.
+                born = (BORN_FROM + datetime.timedelta(days=index % BORN_DAYS)).isoformat()
+                sequence = index // BORN_DAYS % 500
+                id_number = resident_id("310115", born, sequence, True) if index % 2 else ""
             vin = vin_for("LSJ", "RZ9D", 2024, "S", index)  # a VDS the seeders never use
             writer.writerow([
                 name, phone, id_number, vin, rng.choice(models), "",

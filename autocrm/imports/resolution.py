@@ -17,12 +17,34 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from autocrm.customers.identifiers import identifier_hash
 from autocrm.customers.models import ContactPoint, Customer
+from autocrm.imports.bulk import one_of
 from autocrm.imports.models import IdentityReview, ReviewDecision, ReviewReason, SourceRecord
 from autocrm.imports.normalising import Incoming, RowError
 from autocrm.network.models import Dealer
 from autocrm.vehicles.models import Ownership, Vehicle, VehicleModel
+
+
+@dataclass(frozen=True)
+class KnownRecord:
+    """A source row imported before: its lineage row, its hash then, what it became."""
+
+    pk: int
+    row_hash: str
+    customer_id: int | None
+    vehicle_id: int | None
+
+
+def known_records(source: str, keys: list[str]) -> dict[str, KnownRecord]:
+    """The lineage of the rows with these keys that an earlier import of ``source`` brought."""
+    return {
+        key: KnownRecord(pk, row_hash, customer_id, vehicle_id)
+        for key, pk, row_hash, customer_id, vehicle_id in SourceRecord.objects.filter(
+            one_of(SourceRecord, "key", keys), source=source
+        )
+        .order_by()
+        .values_list("key", "pk", "row_hash", "customer_id", "vehicle_id")
+    }
 
 
 @dataclass(eq=False)
@@ -32,6 +54,7 @@ class NewCustomer:
     incoming: Incoming
     has_vehicle: bool = False
     pk: int | None = None
+    listed: bool = False  # in ``ChunkPlan.new_customers`` (a list scan per row was quadratic)
 
 
 @dataclass(eq=False)
@@ -52,7 +75,7 @@ class PlannedRow:
     vehicle: VehicleRef | None = None
     vehicle_is_new: bool = False
     needs_ownership: bool = False
-    record: SourceRecord | None = None
+    record: KnownRecord | None = None
     review: tuple[int, str] | None = None  # (existing customer id, reason)
     model_id: int | None = None
     dealer_id: int | None = None
@@ -66,51 +89,78 @@ class ChunkPlan:
     new_vehicles: list[NewVehicle] = field(default_factory=list)
 
 
+def _rows(queryset: Any, field: str, values: Any, *columns: str) -> list[tuple[Any, ...]]:
+    """(field, *columns) of the rows whose ``field`` is one of ``values``; no query for none."""
+    values = list(values)
+    if not values:
+        return []
+    condition = one_of(queryset.model, field, values)
+    return list(queryset.filter(condition).order_by().values_list(field, *columns))
+
+
+def _mapping(queryset: Any, field: str, values: Any, column: str) -> dict[Any, Any]:
+    return dict(_rows(queryset, field, values, column))
+
+
 class Lookups:
     """What the database already knows about the identities of one chunk."""
 
-    def __init__(self, rows: list[Incoming], records: dict[str, SourceRecord]) -> None:
+    def __init__(self, rows: list[Incoming], records: dict[str, KnownRecord]) -> None:
         values = [row.values for row in rows]
-        hashes = {identifier_hash(v["id_number"]) for v in values if v.get("id_number")}
+        hashes = {row.id_number_hash for row in rows if row.id_number_hash}
         credit_codes = {v["credit_code"] for v in values if v.get("credit_code")}
         mobiles = {v["mobile"] for v in values if v.get("mobile")}
         addresses = {v["address"] for v in values if v.get("address")}
         vins = {v["vin"] for v in values if v.get("vin")}
         active = Customer.objects.filter(is_active=True)
-        self.by_id_hash = dict(
-            active.filter(id_number_hash__in=hashes).values_list("id_number_hash", "pk")
-        )
-        self.by_credit_code = dict(
-            active.filter(credit_code__in=credit_codes).values_list("credit_code", "pk")
-        )
-        self.by_mobile: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for number, customer_id, name in ContactPoint.objects.filter(
-            kind="phone", normalised__in=mobiles, customer__is_active=True
-        ).values_list("normalised", "customer_id", "customer__name_folded"):
-            self.by_mobile[number].append((customer_id, name))
-        self.by_address: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for address, customer_id, name in ContactPoint.objects.filter(
-            kind="address", normalised__in=addresses, customer__is_active=True
-        ).values_list("normalised", "customer_id", "customer__name_folded"):
-            self.by_address[address].append((customer_id, name))
+        self.by_id_hash = _mapping(active, "id_number_hash", hashes, "pk")
+        self.by_credit_code = _mapping(active, "credit_code", credit_codes, "pk")
+        self.by_mobile = self._customers_by_contact("phone", mobiles)
+        self.by_address = self._customers_by_contact("address", addresses)
+        # Remembered decisions matter only where a pair may be ambiguous.
+        fingerprints = {row.fingerprint for row in rows if self._has_pairs(row)}
         self.decisions = {
             (fingerprint, existing): decision
-            for fingerprint, existing, decision in IdentityReview.objects.filter(
-                fingerprint__in={row.fingerprint for row in rows}
-            ).values_list("fingerprint", "existing_id", "decision")
+            for fingerprint, existing, decision in _rows(
+                IdentityReview.objects.all(),
+                "fingerprint",
+                fingerprints,
+                "existing_id",
+                "decision",
+            )
         }
-        self.vehicles = dict(Vehicle.objects.filter(vin__in=vins).values_list("vin", "pk"))
+        self.vehicles = _mapping(Vehicle.objects.all(), "vin", vins, "pk")
+        open_ownerships = Ownership.objects.filter(ended_on__isnull=True, role="owner")
         self.owners: dict[int, tuple[CustomerRef, str | None]] = {
             vehicle_id: (customer_id, number)
-            for vehicle_id, customer_id, number in Ownership.objects.filter(
-                vehicle_id__in=self.vehicles.values(), ended_on__isnull=True, role="owner"
-            ).values_list("vehicle_id", "customer_id", "customer__number")
-        }
-        survivors = [r.customer_id for r in records.values() if r.customer_id]
-        self.merged_into = dict(
-            Customer.objects.filter(pk__in=survivors, merged_into__isnull=False).values_list(
-                "pk", "merged_into_id"
+            for vehicle_id, customer_id, number in _rows(
+                open_ownerships, "vehicle_id", self.vehicles.values(), "customer_id",
+                "customer__number",
             )
+        }  # fmt: skip
+        survivors = {r.customer_id for r in records.values() if r.customer_id}
+        merged = Customer.objects.filter(merged_into__isnull=False)
+        self.merged_into = _mapping(merged, "pk", survivors, "merged_into_id")
+
+    @staticmethod
+    def _customers_by_contact(kind: str, values: set[str]) -> dict[str, list[tuple[int, str]]]:
+        """normalised value -> [(active customer id, folded name)] holding it."""
+        found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        if values:
+            points = ContactPoint.objects.filter(kind=kind, customer__is_active=True)
+            for value, customer_id, name in _rows(
+                points, "normalised", values, "customer_id", "customer__name_folded"
+            ):
+                found[value].append((customer_id, name))
+        return found
+
+    def _has_pairs(self, row: Incoming) -> bool:
+        """Whether an existing customer shares the row's mobile under another name, or its
+        name and address (the pairs ``Resolver._ambiguous`` considers)."""
+        name = row.name_folded
+        mobile, address = row.values.get("mobile"), row.values.get("address")
+        return any(other != name for _pk, other in self.by_mobile.get(mobile or "", ())) or any(
+            other == name for _pk, other in self.by_address.get(address or "", ())
         )
 
 
@@ -133,7 +183,7 @@ class Resolver:
         self.catalogue = catalogue
         self.mapping = mapping
 
-    def plan(self, rows: list[Incoming], records: dict[str, SourceRecord]) -> ChunkPlan:
+    def plan(self, rows: list[Incoming], records: dict[str, KnownRecord]) -> ChunkPlan:
         lookups = Lookups(rows, records)
         plan = ChunkPlan()
         self.new_by_identity: dict[tuple[str, str], NewCustomer] = {}
@@ -152,7 +202,7 @@ class Resolver:
         self,
         incoming: Incoming,
         lookups: Lookups,
-        record: SourceRecord | None,
+        record: KnownRecord | None,
         plan: ChunkPlan,
     ) -> PlannedRow | None:
         values = incoming.values
@@ -180,7 +230,8 @@ class Resolver:
         if values.get("vin") and not self._vehicle(planned, lookups, record, plan):
             return None
         if isinstance(planned.customer, NewCustomer) and planned.customer.pk is None:
-            if planned.customer not in plan.new_customers:
+            if not planned.customer.listed:
+                planned.customer.listed = True
                 plan.new_customers.append(planned.customer)
                 self._remember(planned.customer)
             planned.customer.has_vehicle |= planned.vehicle is not None
@@ -201,7 +252,7 @@ class Resolver:
             self.new_by_identity.setdefault(identity, customer)
 
     def _customer(
-        self, incoming: Incoming, lookups: Lookups, record: SourceRecord | None
+        self, incoming: Incoming, lookups: Lookups, record: KnownRecord | None
     ) -> tuple[CustomerRef | None, tuple[int, str] | None]:
         """The customer the row is (None: a new one) and the review to queue, if any."""
         values = incoming.values
@@ -210,8 +261,8 @@ class Resolver:
         for identity in self._identities(values):
             if identity in self.new_by_identity:
                 return self.new_by_identity[identity], None
-        if values.get("id_number"):
-            found = lookups.by_id_hash.get(identifier_hash(values["id_number"]))
+        if incoming.id_number_hash:
+            found = lookups.by_id_hash.get(incoming.id_number_hash)
             if found:
                 return found, None
         if values.get("credit_code") and values["credit_code"] in lookups.by_credit_code:
@@ -250,7 +301,7 @@ class Resolver:
         self,
         planned: PlannedRow,
         lookups: Lookups,
-        record: SourceRecord | None,
+        record: KnownRecord | None,
         plan: ChunkPlan,
     ) -> bool:
         incoming = planned.incoming

@@ -1,8 +1,16 @@
-"""Writing one planned chunk: set-based inserts and updates, in one transaction (the caller's).
+"""Writing one planned chunk, in one transaction (the caller's): a chunk lands whole or not.
 
-New customers, vehicles, contact points, dealer links, ownerships, lineage and review items are
-each one ``bulk_create``; customer numbers are one ``UPDATE``; each new customer and vehicle gets
-its creation audit entry (written in bulk), changed customers a change entry.
+Every table gets one set-based write per chunk (``bulk.TableWriter``: COPY on PostgreSQL), with
+the ids of new customers and vehicles reserved first, so the customer number (C + the 9-digit
+id) is written with the row instead of by a second UPDATE.
+
+Rows for customers this chunk creates cannot collide with anything (their ids are new) and are
+copied; contact points and dealer links of customers that exist may already be there and are
+inserted with ON CONFLICT DO NOTHING.
+
+Audit: a customer or vehicle the import creates gets a lean creation entry (``auditing.py``)
+naming the source row it came from. A source row that changed since the last import updates its
+customer (and vehicle) through the ORM, with a full before/after change entry, as any edit.
 """
 
 from __future__ import annotations
@@ -10,42 +18,58 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
 from autocrm.core.audit import record_change, snapshot
-from autocrm.core.channels import current_channel
-from autocrm.core.models import AuditAction, AuditEntry
+from autocrm.core.models import AuditEntry
 from autocrm.customers.identifiers import (
     fold_name,
     is_mobile,
     mask_resident_id,
-    name_initials,
+    name_forms_cached,
     protected_id_number_fields,
 )
 from autocrm.customers.models import ContactPoint, Customer, CustomerDealer
+from autocrm.imports.auditing import creation_entries
+from autocrm.imports.bulk import ChunkTables, one_of, reserve_ids
 from autocrm.imports.models import IdentityReview, ImportRun, SourceRecord
+from autocrm.imports.normalising import Incoming
+from autocrm.imports.references import ReferenceCheck
 from autocrm.imports.resolution import ChunkPlan, NewCustomer, NewVehicle, PlannedRow
 from autocrm.vehicles.models import Ownership, Vehicle
 
-_BATCH = 1000
+_CUSTOMER_COLUMNS = (
+    "id", "number", "kind", "name", "name_folded", "name_initials", "status", "purchase_type",
+    "gender", "birth_date", "credit_code", "id_number_encrypted", "id_number_hash",
+    "id_number_masked",
+)  # fmt: skip
+_VEHICLE_COLUMNS = (
+    "id", "vin", "vin_tail", "vin_check_digit_ok", "model_id", "engine_number", "plate",
+    "dealer_id",
+)  # fmt: skip
+_CONTACT_COLUMNS = (
+    "customer_id", "kind", "label", "value", "normalised", "is_primary", "is_mobile",
+)  # fmt: skip
+_LINK_COLUMNS = ("customer_id", "dealer_id", "relation")
+_OWNERSHIP_COLUMNS = ("vehicle_id", "customer_id", "role", "started_on", "selling_dealer_id")
+_RECORD_COLUMNS = ("source", "key", "customer_id", "vehicle_id", "row_hash", "run_id")
 
 
 def _pk(ref: Any) -> int:
-    """The id of an existing record, or of one inserted earlier in this chunk."""
+    """The id of an existing record, or of one reserved earlier in this chunk."""
     pk = ref.pk if isinstance(ref, NewCustomer | NewVehicle) else ref
-    assert pk is not None, "inserted before it is referred to"
+    assert pk is not None, "reserved before it is referred to"
     return int(pk)
 
 
-def _customer_fields(values: dict[str, Any]) -> dict[str, Any]:
+def _customer_fields(incoming: Incoming) -> dict[str, Any]:
+    """The customer's columns the source row sets (an update sets only these)."""
+    values = incoming.values
     fields: dict[str, Any] = {
         "kind": values["kind"],
         "name": values["name"],
         "name_folded": values["name_folded"],
-        "name_initials": name_initials(values["name"]),
+        "name_initials": name_forms_cached(values["name"])[1],
     }
     if values.get("gender"):
         fields["gender"] = values["gender"]
@@ -59,76 +83,50 @@ def _customer_fields(values: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _creation_entries(instances: list[Any], actor: Any) -> list[AuditEntry]:
-    if not instances:
-        return []
-    content_type = ContentType.objects.get_for_model(instances[0], for_concrete_model=True)
-    channel = current_channel()
-    actor = actor if getattr(actor, "pk", None) else None
-    entries = []
-    for instance in instances:
-        values = snapshot(instance)
-        changes = {name: [None, value] for name, value in values.items() if value not in ("", None)}
-        entries.append(
-            AuditEntry(
-                content_type=content_type,
-                object_id=str(instance.pk),
-                object_repr=str(instance)[:255],
-                action=AuditAction.CREATE,
-                actor=actor,
-                channel=channel,
-                changes=changes,
-            )
-        )
-    return entries
+def _new_customer_row(new: NewCustomer, pk: int) -> tuple[Any, ...]:
+    values = new.incoming.values
+    id_number = values.get("id_number")
+    incoming = new.incoming
+    credit_code = values.get("credit_code") or None
+    return (
+        pk,
+        f"C{pk:09d}",
+        values["kind"],
+        values["name"],
+        values["name_folded"],
+        incoming.name_initials,
+        "owner" if new.has_vehicle else "prospect",
+        "corporate" if credit_code else "private",
+        values.get("gender", ""),
+        values.get("birth_date"),
+        credit_code,
+        incoming.id_number_encrypted,
+        incoming.id_number_hash,
+        mask_resident_id(id_number) if id_number else "",
+    )
 
 
-def _insert_customers(plan: ChunkPlan, actor: Any) -> list[Customer]:
-    customers = []
-    for new in plan.new_customers:
-        fields = _customer_fields(new.incoming.values)
-        fields["status"] = "owner" if new.has_vehicle else "prospect"
-        customers.append(Customer(**fields))
-    Customer.objects.bulk_create(customers, batch_size=_BATCH)
-    for new, customer in zip(plan.new_customers, customers, strict=True):
-        new.pk = customer.pk
-    if customers:
-        Customer.objects.filter(pk__in=[c.pk for c in customers]).update(
-            number=Concat(Value("C"), LPad(Cast("pk", CharField()), 9, Value("0")))
-        )
-        for customer in customers:
-            customer.number = f"C{customer.pk:09d}"
-    return customers
+def _new_vehicle_row(new: NewVehicle, pk: int, model_id: Any, dealer_id: Any) -> tuple[Any, ...]:
+    values = new.incoming.values
+    vin = values["vin"]
+    return (
+        pk,
+        vin,
+        vin[-6:],
+        values["vin_check_digit_ok"],
+        model_id,
+        values.get("engine_number", ""),
+        values.get("plate", ""),
+        dealer_id,
+    )
 
 
-def _insert_vehicles(plan: ChunkPlan, rows: list[PlannedRow]) -> list[Vehicle]:
-    model_of = {
-        id(row.vehicle): (row.model_id, row.dealer_id) for row in rows if row.vehicle_is_new
-    }
-    vehicles = []
-    for new in plan.new_vehicles:
-        values = new.incoming.values
-        model_id, dealer_id = model_of.get(id(new), (None, None))
-        vehicles.append(
-            Vehicle(
-                vin=values["vin"],
-                vin_tail=values["vin"][-6:],
-                vin_check_digit_ok=values["vin_check_digit_ok"],
-                model_id=model_id,
-                engine_number=values.get("engine_number", ""),
-                plate=values.get("plate", ""),
-                dealer_id=dealer_id,
-            )
-        )
-    Vehicle.objects.bulk_create(vehicles, batch_size=_BATCH)
-    for new, vehicle in zip(plan.new_vehicles, vehicles, strict=True):
-        new.pk = vehicle.pk
-    return vehicles
-
-
-def _contact_points(rows: list[PlannedRow]) -> list[ContactPoint]:
-    points: dict[tuple[int, str, str], ContactPoint] = {}
+def _contact_points(rows: list[PlannedRow]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(points of customers this chunk creates, points of customers that exist)."""
+    seen: set[tuple[int, str, str]] = set()
     primary_taken: set[tuple[int, str]] = set()
+    for_new: list[tuple[Any, ...]] = []
+    for_existing: list[tuple[Any, ...]] = []
     for row in rows:
         values, customer_id = row.incoming.values, _pk(row.customer)
         wanted = []
@@ -142,29 +140,23 @@ def _contact_points(rows: list[PlannedRow]) -> list[ContactPoint]:
         if values.get("address"):
             wanted.append(("address", "home", values["address_raw"], values["address"], False))
         for kind, label, raw, normalised, mobile in wanted:
-            if (customer_id, kind, normalised) in points:
+            if (customer_id, kind, normalised) in seen:
                 continue
+            seen.add((customer_id, kind, normalised))
             # Only a customer this import creates gets primaries; others keep theirs.
             primary = row.customer_is_new and (customer_id, kind) not in primary_taken
             if primary:
                 primary_taken.add((customer_id, kind))
-            points[(customer_id, kind, normalised)] = ContactPoint(
-                customer_id=customer_id,
-                kind=kind,
-                label=label,
-                value=raw,
-                normalised=normalised,
-                is_primary=primary,
-                is_mobile=mobile,
-            )
-    return list(points.values())
+            point = (customer_id, kind, label, raw, normalised, primary, mobile)
+            (for_new if row.customer_is_new else for_existing).append(point)
+    return for_new, for_existing
 
 
 def _update_changed_customer(row: PlannedRow, actor: Any) -> None:
     """A source row that changed since the last import updates its customer (audited)."""
     customer = Customer.objects.select_for_update().get(pk=_pk(row.customer))
     before = snapshot(customer)
-    fields = _customer_fields(row.incoming.values)
+    fields = _customer_fields(row.incoming)
     if customer.credit_code and "credit_code" not in fields:
         fields.pop("purchase_type", None)
     for name, value in fields.items():
@@ -190,81 +182,121 @@ def _update_changed_vehicle(row: PlannedRow, actor: Any) -> None:
     record_change(vehicle, before, actor=actor)
 
 
-def write_chunk(plan: ChunkPlan, *, run: ImportRun, actor: Any) -> None:
-    """Write the plan; the caller holds the transaction (a chunk lands whole or not at all)."""
-    customers = _insert_customers(plan, actor)
-    vehicles = _insert_vehicles(plan, plan.rows)
-    AuditEntry.objects.bulk_create(
-        _creation_entries(customers, actor) + _creation_entries(vehicles, actor),
-        batch_size=_BATCH,
+def _insert_customers_and_vehicles(plan: ChunkPlan, tables: ChunkTables) -> None:
+    customer_ids = reserve_ids(Customer, len(plan.new_customers))
+    vehicle_ids = reserve_ids(Vehicle, len(plan.new_vehicles))
+    for new, pk in zip(plan.new_customers, customer_ids, strict=True):
+        new.pk = pk
+    for new_vehicle, pk in zip(plan.new_vehicles, vehicle_ids, strict=True):
+        new_vehicle.pk = pk
+    tables.references.inserted(Customer, customer_ids)
+    tables.references.inserted(Vehicle, vehicle_ids)
+    tables.writer(Customer, _CUSTOMER_COLUMNS).insert(
+        _new_customer_row(new, _pk(new)) for new in plan.new_customers
     )
+    placed = {
+        id(row.vehicle): (row.model_id, row.dealer_id) for row in plan.rows if row.vehicle_is_new
+    }
+    tables.writer(Vehicle, _VEHICLE_COLUMNS).insert(
+        _new_vehicle_row(new, _pk(new), *placed.get(id(new), (None, None)))
+        for new in plan.new_vehicles
+    )
+
+
+def write_chunk(plan: ChunkPlan, *, run: ImportRun, actor: Any, references: ReferenceCheck) -> None:
+    """Write the plan; the caller holds the transaction (a chunk lands whole or not at all)."""
+    tables = ChunkTables(now=timezone.now(), references=references)
+    _insert_customers_and_vehicles(plan, tables)
+    creation_entries(plan, run=run, actor=actor, tables=tables)
     for row in plan.rows:
         if row.record is not None and not row.customer_is_new:
             _update_changed_customer(row, actor)
             if row.vehicle is not None and not row.vehicle_is_new:
                 _update_changed_vehicle(row, actor)
-    ContactPoint.objects.bulk_create(_contact_points(plan.rows), ignore_conflicts=True)
-    links = {(_pk(row.customer), row.dealer_id) for row in plan.rows if row.dealer_id is not None}
-    CustomerDealer.objects.bulk_create(
-        [CustomerDealer(customer_id=c, dealer_id=d, relation="sold_by") for c, d in links],
-        ignore_conflicts=True,
-    )
-    today = timezone.localdate()
-    ownerships = [
-        Ownership(
-            vehicle_id=_pk(row.vehicle),
-            customer_id=_pk(row.customer),
-            role="owner",
-            started_on=datetime.date.fromisoformat(row.incoming.values["purchase_date"])
-            if row.incoming.values.get("purchase_date")
-            else today,
-            selling_dealer_id=row.dealer_id,
+    contacts = tables.writer(ContactPoint, _CONTACT_COLUMNS)
+    for_new, for_existing = _contact_points(plan.rows)
+    contacts.insert(for_new)
+    contacts.insert_ignoring_conflicts(for_existing)
+    links = {
+        (_pk(row.customer), row.dealer_id, row.customer_is_new)
+        for row in plan.rows
+        if row.dealer_id is not None
+    }
+    dealer_links = tables.writer(CustomerDealer, _LINK_COLUMNS)
+    dealer_links.insert((c, d, "sold_by") for c, d, new in links if new)
+    dealer_links.insert_ignoring_conflicts([(c, d, "sold_by") for c, d, new in links if not new])
+    today = timezone.localdate().isoformat()
+    tables.writer(Ownership, _OWNERSHIP_COLUMNS).insert(
+        (
+            _pk(row.vehicle),
+            _pk(row.customer),
+            "owner",
+            row.incoming.values.get("purchase_date") or today,
+            row.dealer_id,
         )
         for row in plan.rows
         if row.needs_ownership
-    ]
-    Ownership.objects.bulk_create(ownerships, batch_size=_BATCH)
+    )
     gained = {
         _pk(row.customer) for row in plan.rows if row.needs_ownership and not row.customer_is_new
     }
     if gained:
-        Customer.objects.filter(pk__in=gained, status="prospect").update(status="owner")
-    _write_lineage(plan, run)
+        prospects = Customer.objects.filter(one_of(Customer, "pk", gained), status="prospect")
+        prospects.update(status="owner")
+    _write_lineage(plan, run, tables)
 
 
-def _write_lineage(plan: ChunkPlan, run: ImportRun) -> None:
-    new_records: list[SourceRecord] = []
-    changed: list[SourceRecord] = []
-    record_of_row: dict[int, SourceRecord] = {}
-    for row in plan.rows:
-        record = row.record or SourceRecord(source=run.source, key=row.incoming.key)
-        record.customer_id = _pk(row.customer)
-        record.vehicle_id = _pk(row.vehicle) if row.vehicle is not None else None
-        record.row_hash = row.incoming.row_hash
-        record.run = run
-        (changed if row.record is not None else new_records).append(record)
-        record_of_row[row.incoming.row] = record
-    SourceRecord.objects.bulk_create(new_records, batch_size=_BATCH)
-    if changed:
-        now = timezone.now()
-        for record in changed:
-            record.last_seen_at = now
-        SourceRecord.objects.bulk_update(
-            changed, ["customer", "vehicle", "row_hash", "run", "last_seen_at"], batch_size=_BATCH
-        )
-    reviews = [
-        IdentityReview(
-            fingerprint=row.incoming.fingerprint,
-            existing_id=row.review[0],
-            candidate_id=_pk(row.customer),
-            incoming=_review_data(row),
-            reason=row.review[1],
-            source_record=record_of_row[row.incoming.row],
+def _write_lineage(plan: ChunkPlan, run: ImportRun, tables: ChunkTables) -> None:
+    tables.writer(SourceRecord, _RECORD_COLUMNS).insert(
+        (
+            run.source,
+            row.incoming.key,
+            _pk(row.customer),
+            _pk(row.vehicle) if row.vehicle is not None else None,
+            row.incoming.row_hash,
+            run.pk,
         )
         for row in plan.rows
-        if row.review is not None
+        if row.record is None
+    )
+    changed = [
+        SourceRecord(
+            pk=row.record.pk,
+            customer_id=_pk(row.customer),
+            vehicle_id=_pk(row.vehicle) if row.vehicle is not None else None,
+            row_hash=row.incoming.row_hash,
+            run=run,
+            last_seen_at=tables.now,
+        )
+        for row in plan.rows
+        if row.record is not None
     ]
-    IdentityReview.objects.bulk_create(reviews, ignore_conflicts=True)
+    SourceRecord.objects.bulk_update(
+        changed, ["customer", "vehicle", "row_hash", "run", "last_seen_at"], batch_size=1000
+    )
+    reviewed = [row for row in plan.rows if row.review is not None]
+    if not reviewed:
+        return
+    record_ids = dict(
+        SourceRecord.objects.filter(
+            source=run.source, key__in=[row.incoming.key for row in reviewed]
+        ).values_list("key", "pk")
+    )
+    IdentityReview.objects.bulk_create(
+        [
+            IdentityReview(
+                fingerprint=row.incoming.fingerprint,
+                existing_id=row.review[0],
+                candidate_id=_pk(row.customer),
+                incoming=_review_data(row),
+                reason=row.review[1],
+                source_record_id=record_ids.get(row.incoming.key),
+            )
+            for row in reviewed
+            if row.review is not None
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _review_data(row: PlannedRow) -> dict[str, Any]:
@@ -276,3 +308,9 @@ def _review_data(row: PlannedRow) -> dict[str, Any]:
     values["row"] = row.incoming.row
     values["key"] = row.incoming.key
     return values
+
+
+# The tables a chunk copies rows into (their foreign keys may be checked set-wise).
+TABLES_WRITTEN = (
+    Customer, Vehicle, AuditEntry, ContactPoint, CustomerDealer, Ownership, SourceRecord,
+)  # fmt: skip
