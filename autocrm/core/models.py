@@ -23,7 +23,8 @@ class AuditEntry(models.Model):
     """One change to a business record (or one full read of a masked identifier): who, when,
     through which channel, and each changed field's value before and after. Append-only."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # audit_object_idx (content type, object id, time) serves it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=255)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)

@@ -101,6 +101,7 @@ class Customer(models.Model):
         null=True,
         blank=True,
         related_name="managed_customers",
+        db_index=False,  # customer_manager_idx (manager, id) serves it
     )
     city = models.ForeignKey(
         "network.Region",
@@ -205,14 +206,21 @@ class Customer(models.Model):
 class CustomerDealer(models.Model):
     """A customer's link to a dealer: who sold to them, who services them, who is assigned."""
 
+    # The unique (customer, dealer, relation) and customer_dealer_scope_idx (dealer, customer)
+    # serve each column.
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="dealer_links", verbose_name=_("customer")
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="dealer_links",
+        verbose_name=_("customer"),
+        db_index=False,
     )
     dealer = models.ForeignKey(
         "network.Dealer",
         on_delete=models.CASCADE,
         related_name="customer_links",
         verbose_name=_("dealer"),
+        db_index=False,
     )
     relation = models.CharField(_("relation"), max_length=16, choices=DealerRelation.choices)
     since = models.DateField(_("since"), null=True, blank=True)
@@ -287,6 +295,7 @@ class ContactPoint(CustomerOwnedScope, models.Model):
         on_delete=models.CASCADE,
         related_name="contact_points",
         verbose_name=_("customer"),
+        db_index=False,  # contact_point_unique (customer, kind, normalised) serves it
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
     label = models.CharField(

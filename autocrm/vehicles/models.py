@@ -104,6 +104,7 @@ class Vehicle(models.Model):
         null=True,
         blank=True,
         related_name="vehicles",
+        db_index=False,  # vehicle_dealer_idx (dealer, vin) serves it
     )
     current_mileage = models.PositiveIntegerField(_("current mileage (km)"), null=True, blank=True)
     mileage_read_on = models.DateField(_("mileage read on"), null=True, blank=True)
@@ -140,14 +141,21 @@ class Ownership(models.Model):
     """Who owned, drove or ran a vehicle in a fleet, from when to when. A transfer closes the
     current owner's ownership and opens the next one."""
 
+    # ownership_vehicle_idx (vehicle, -started_on) and ownership_customer_idx (customer,
+    # ended_on) serve each column.
     vehicle = models.ForeignKey(
-        Vehicle, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("vehicle")
+        Vehicle,
+        on_delete=models.CASCADE,
+        related_name="ownerships",
+        verbose_name=_("vehicle"),
+        db_index=False,
     )
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.PROTECT,
         related_name="ownerships",
         verbose_name=_("customer"),
+        db_index=False,
     )
     role = models.CharField(
         _("role"), max_length=8, choices=OwnershipRole.choices, default=OwnershipRole.OWNER
