@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from autocrm.core.audit import history_of
 from autocrm.core.models import AuditAction, AuditEntry
@@ -54,6 +56,10 @@ def _related_labels(
     return labels
 
 
+# Keys an entry may carry besides the model's fields: where an imported record came from.
+_NOT_A_FIELD = {"source": gettext_lazy("Source record"), "import_run": gettext_lazy("Import run")}
+
+
 def history_rows(instance: Model, user: Any, limit: int | None = None) -> list[dict[str, Any]]:
     """The record's latest ``limit`` (default ``HISTORY_LIMIT``) audit entries, each change as
     field label, before and after, in the user's language (context for ``core/_history.html``)."""
@@ -68,8 +74,11 @@ def history_rows(instance: Model, user: Any, limit: int | None = None) -> list[d
         return positions.get(name, len(positions))
 
     def label(name: str) -> Any:
-        field = fields.get(name)
-        return capfirst(field.verbose_name) if field is not None else name
+        try:
+            field = model._meta.get_field(name)  # many-to-many fields too (tags)
+        except FieldDoesNotExist:
+            return _NOT_A_FIELD.get(name, name)
+        return capfirst(getattr(field, "verbose_name", name))
 
     rows = []
     for entry in entries:

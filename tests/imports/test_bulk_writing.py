@@ -41,8 +41,8 @@ def test_history_of_an_imported_customer_and_vehicle_names_the_source_row(
     }
     assert shown["Customer number"] == customer.number
     assert shown["Name"] == "张三丰"
-    assert shown["source"] == "DMS:K7"
-    assert shown["import_run"] == run.pk
+    assert shown["Source record"] == "DMS:K7"
+    assert shown["Import run"] == run.pk
     vehicle = Vehicle.objects.get()
     (vehicle_row,) = history_rows(vehicle, admin)
     assert vehicle_row["entry"].changes["vin"] == [None, vin(1)]
