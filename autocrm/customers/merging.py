@@ -12,6 +12,7 @@ the moves as set-based UPDATEs, one per relation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,18 @@ def register_merge_relation(
 
 def merge_relations() -> list[MergeRelation]:
     return sorted(_relations.values(), key=lambda relation: relation.label)
+
+
+# A check gets (survivor id, merged ids) and answers why they cannot be merged, or None.
+MergeCheck = Callable[[int, list[int]], str | None]
+_checks: list[MergeCheck] = []
+
+
+def register_merge_check(check: MergeCheck) -> None:
+    """A rule of another app that a merge would break and that no row can be dropped for (two
+    open leads at one dealer): the merge is refused with the check's message."""
+    if check not in _checks:
+        _checks.append(check)
 
 
 # --- the merge service ----------------------------------------------------------------------
@@ -171,6 +184,10 @@ def merge_customers(*, actor: Any, survivor: Any, others: list[Any], reason: str
                 _("%(customer)s was already merged or is inactive; it cannot be merged again.")
                 % {"customer": already[0]}
             )
+        for check in _checks:
+            refusal = check(survivor.pk, other_ids)
+            if refusal:
+                raise InvalidMerge(refusal)
         survivor = locked[survivor.pk]
         merged = [locked[pk] for pk in other_ids]
         before = {customer.pk: snapshot(customer) for customer in locked.values()}

@@ -8,9 +8,11 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        from autocrm.customers.merging import register_merge_relation
+        from autocrm.customers.merging import register_merge_check, register_merge_relation
         from autocrm.sales import wiring
         from autocrm.sales.models import Lead
+        from autocrm.sales.selectors import open_leads_clashing_in_merge
 
         wiring.register()
         register_merge_relation(Lead, "customer")
+        register_merge_check(open_leads_clashing_in_merge)

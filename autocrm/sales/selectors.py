@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from autocrm.sales.choices import OPEN_STATUSES
 from autocrm.sales.models import Lead, LeadAssignment, LeadLossRequest
 
 # Newest first; backed by the (…, -id) indexes of Lead.
@@ -39,3 +41,28 @@ def customer_leads(user: Any, customer: Any) -> list[Lead]:
         .filter(customer_id=customer.pk)
         .order_by(*LEAD_ORDERING)[:CUSTOMER_PANEL_LIMIT]
     )
+
+
+def open_leads_clashing_in_merge(survivor_id: int, merged_ids: list[int]) -> str | None:
+    """Why these customers cannot be merged yet: two of them have an open lead at the same
+    dealer, and a customer has at most one there (which one goes on is the salespeople's call,
+    not the merge's). ``None`` when nothing clashes."""
+    rows = (
+        Lead.objects.filter(
+            customer_id__in=[survivor_id, *merged_ids],
+            status__in=OPEN_STATUSES,
+            dealer__isnull=False,
+        )
+        .order_by("dealer_id", "number")
+        .values_list("dealer_id", "dealer__name", "number")
+    )
+    by_dealer: dict[int, list[tuple[str, str]]] = {}
+    for dealer_id, dealer_name, number in rows:
+        by_dealer.setdefault(dealer_id, []).append((dealer_name, number or ""))
+    for leads in by_dealer.values():
+        if len(leads) > 1:
+            return _(
+                "These customers each have an open lead at %(dealer)s (%(numbers)s); a customer "
+                "has at most one there. Convert or close all but one first."
+            ) % {"dealer": leads[0][0], "numbers": ", ".join(number for _d, number in leads)}
+    return None

@@ -140,3 +140,28 @@ def test_merge_moves_leads_tasks_and_bookings(pair, user_in):
     for record in (lead, task, booking):
         record.refresh_from_db()
         assert record.customer_id == survivor.pk
+
+
+def test_two_open_leads_at_one_dealer_refuse_the_merge_with_their_numbers(pair, user_in, network):
+    from tests.sales.factories import LeadFactory
+
+    survivor, other = pair
+    admin = user_in(Role.ADMINISTRATOR)
+    dealer = network["east_dealer"]
+    kept = LeadFactory(customer=survivor, dealer=dealer, status="contacted")
+    clashing = LeadFactory(customer=other, dealer=dealer, status="new")
+
+    with pytest.raises(InvalidMerge) as refused:
+        merge_customers(actor=admin, survivor=survivor, others=[other], reason="duplicate")
+
+    message = str(refused.value.message)
+    assert kept.number in message and clashing.number in message
+    other.refresh_from_db()
+    clashing.refresh_from_db()
+    assert (other.is_active, other.merged_into_id, clashing.customer_id) == (True, None, other.pk)
+
+    clashing.status = "lost"
+    clashing.save()
+    merge_customers(actor=admin, survivor=survivor, others=[other], reason="duplicate")
+    clashing.refresh_from_db()
+    assert clashing.customer_id == survivor.pk
