@@ -18,15 +18,29 @@ from typing import Any
 from django.db import connection
 
 
+def write_rows(table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``, a quoted column list) into the
+    quoted ``table``: COPY on PostgreSQL, one ``executemany`` elsewhere. Database errors come
+    out as Django's, as from any query."""
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        rows = list(rows)
+        if rows:
+            marks = ", ".join(["%s"] * len(rows[0]))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
 class BulkWriter:
-    """Rows (tuples in ``columns`` order) into one table: COPY on PostgreSQL, executemany
-    elsewhere, in batches."""
+    """Rows (tuples in ``columns`` order) into one table, in batches (``write_rows``)."""
 
     def __init__(self, model: Any, columns: Sequence[str], batch_size: int = 20_000) -> None:
         quote = connection.ops.quote_name
-        self.table = model._meta.db_table
+        self.table = quote(model._meta.db_table)
         self.columns = ", ".join(quote(column) for column in columns)
-        self.width = len(columns)
         self.batch_size = batch_size
         self.rows: list[tuple[Any, ...]] = []
         self.count = 0
@@ -39,17 +53,7 @@ class BulkWriter:
     def flush(self) -> None:
         if not self.rows:
             return
-        connection.ensure_connection()
-        raw = connection.connection
-        table = connection.ops.quote_name(self.table)
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({self.columns}) FROM STDIN"
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in self.rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["?"] * self.width)
-            raw.executemany(f"INSERT INTO {table} ({self.columns}) VALUES ({marks})", self.rows)
+        write_rows(self.table, self.columns, self.rows)
         self.count += len(self.rows)
         self.rows = []
 

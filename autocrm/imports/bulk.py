@@ -22,6 +22,8 @@ from django.db import connection, models
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
+from autocrm.core.bulkload import write_rows
+
 if TYPE_CHECKING:
     from autocrm.imports.references import ReferenceCheck
 
@@ -70,12 +72,7 @@ class TableWriter:
                 self._copy(self.table, rows)
             return
         constants = self.constants
-        marks = ", ".join(["%s"] * self.width)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})",
-                [row + constants for row in rows],
-            )
+        write_rows(self.table, self.columns, [row + constants for row in rows])
 
     def _copy(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
         # Time stamps go as text: the driver formats a datetime slower than everything else
@@ -84,14 +81,7 @@ class TableWriter:
             value.isoformat() if isinstance(value, datetime.datetime) else value
             for value in self.constants
         )
-        sql = f"COPY {table} ({self.columns}) FROM STDIN"
-        with (
-            connection.wrap_database_errors,
-            connection.cursor() as cursor,
-            cursor.cursor.copy(sql) as copy,
-        ):
-            for row in rows:
-                copy.write_row(row + constants)
+        write_rows(table, self.columns, (row + constants for row in rows))
 
     def insert_ignoring_conflicts(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert the rows, leaving out those a unique constraint already holds (rows for

@@ -17,27 +17,7 @@ from autocrm.network.choices import RegionLevel
 from autocrm.network.models import Dealer, Region
 from autocrm.sales.choices import AssignmentRule
 from autocrm.sales.models import Lead
-
-_LEAD_FIELDS = [
-    "kind",
-    "name",
-    "phone",
-    "email",
-    "city",
-    "postcode",
-    "vehicle_model",
-    "configuration",
-    "budget",
-    "timeframe",
-    "money",
-    "money_note",
-    "authority",
-    "authority_note",
-    "need",
-    "need_note",
-    "grade",
-    "notes",
-]
+from autocrm.sales.services.leads import LEAD_FIELDS
 
 
 def _cities(user: Any) -> Any:
@@ -49,7 +29,7 @@ class LeadCreateForm(InlineValidationMixin, forms.ModelForm):
 
     class Meta:
         model = Lead
-        fields = ["source", *_LEAD_FIELDS]
+        fields = ["source", *LEAD_FIELDS]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -67,7 +47,7 @@ class LeadForm(LeadCreateForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     class Meta(LeadCreateForm.Meta):
-        fields = [*_LEAD_FIELDS, "status"]
+        fields = [*LEAD_FIELDS, "status"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,30 +31,29 @@ from autocrm.sales.services.common import (
     refuse_second_open_lead,
 )
 
-# What callers may set through ``data``; the rest is derived or has its own service.
-CREATE_FIELDS = frozenset(
-    {
-        "source",
-        "kind",
-        "name",
-        "phone",
-        "email",
-        "city",
-        "postcode",
-        "vehicle_model",
-        "configuration",
-        "budget",
-        "timeframe",
-        "money",
-        "money_note",
-        "authority",
-        "authority_note",
-        "need",
-        "need_note",
-        "grade",
-        "notes",
-    }
+# A lead's own fields, in the order the forms show them; what callers may set through
+# ``data`` besides the source. The rest is derived or has its own service.
+LEAD_FIELDS = (
+    "kind",
+    "name",
+    "phone",
+    "email",
+    "city",
+    "postcode",
+    "vehicle_model",
+    "configuration",
+    "budget",
+    "timeframe",
+    "money",
+    "money_note",
+    "authority",
+    "authority_note",
+    "need",
+    "need_note",
+    "grade",
+    "notes",
 )
+CREATE_FIELDS = frozenset({"source", *LEAD_FIELDS})
 EDITABLE_FIELDS = frozenset((CREATE_FIELDS - {"source"}) | {"status"})
 _TEXT_FIELDS = (
     "phone",
