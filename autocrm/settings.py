@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "autocrm.vehicles",
     "autocrm.activities",
     "autocrm.sales",
+    "autocrm.orders",
     "autocrm.imports",
 ]
 

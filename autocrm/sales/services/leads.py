@@ -30,6 +30,7 @@ from autocrm.sales.services.common import (
     record_assignment,
     refuse_second_open_lead,
 )
+from autocrm.sales.signals import lead_saved
 
 # A lead's own fields, in the order the forms show them; what callers may set through
 # ``data`` besides the source. The rest is derived or has its own service.
@@ -156,6 +157,7 @@ def lead_create(
     record_assignment(
         lead=lead, actor=actor, from_dealer=None, from_salesperson=None, reason=reason
     )
+    lead_saved.send(sender=Lead, lead=lead, created=True, changed=frozenset(CREATE_FIELDS))
     return lead
 
 
@@ -196,13 +198,16 @@ def lock(lead: Lead, expected_version: int | None) -> Lead:
 def save_change(locked: Lead, before: dict[str, Any], *, actor: Any) -> Lead:
     """Save a locked lead whose fields changed since ``before``: version up, activity now,
     audited. Nothing is written when nothing changed."""
-    if audit.snapshot(locked) == before:
+    after = audit.snapshot(locked)
+    if after == before:
         return locked
     # The row is locked until commit, so a plain increment cannot lose an update.
     locked.version += 1
     locked.last_activity_at = timezone.now()
     locked.save()
     audit.record_change(locked, before, actor=actor)
+    changed = frozenset(name for name in after if after.get(name) != before.get(name))
+    lead_saved.send(sender=Lead, lead=locked, created=False, changed=changed)
     return locked
 
 
