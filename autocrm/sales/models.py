@@ -304,3 +304,28 @@ class DealerLeadRule(models.Model):
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
         return _dealer_scope(scope)
+
+
+class LeadStatusChange(models.Model):
+    """One step of a lead's status: from which status to which, when and by whom. The first
+    row of a lead has an empty ``from_status``. The funnel report reads the time spent in each
+    status from these rows; never changed after it is written."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=LeadStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=16, choices=LeadStatus.choices)
+    changed_at = models.DateTimeField(_("when"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("lead status change")
+        verbose_name_plural = _("lead status changes")
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["lead", "changed_at"], name="lead_status_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -13,7 +13,7 @@ from autocrm.core.errors import PermissionDenied, StaleRecord
 from autocrm.core.models import AuditEntry
 from autocrm.customers.models import Customer, CustomerDealer
 from autocrm.sales import services
-from autocrm.sales.models import Lead, LeadAssignment
+from autocrm.sales.models import Lead, LeadAssignment, LeadStatusChange
 from tests.factories import CustomerFactory, PhoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +218,23 @@ def test_a_dealer_manager_reassigns_only_within_their_dealer(
     )
     lead.refresh_from_db()
     assert lead.salesperson == salespeople[2]
+
+
+def test_each_status_step_is_kept_with_who_and_when(user_in: Any) -> None:
+    salesperson = user_in(Role.SALESPERSON)
+    manager = user_in(Role.DEALER_MANAGER)
+    lead = services.lead_create(actor=salesperson, data=_data())
+    services.lead_update(actor=salesperson, lead=lead, data={"notes": "首次到店"})
+    services.lead_update(actor=salesperson, lead=lead, data={"status": "contacted"})
+    request = services.lead_loss_request(actor=salesperson, lead=lead, reason="预算不足")
+    services.lead_loss_decide(actor=manager, request=request, approve=True)
+    steps = list(
+        LeadStatusChange.objects.filter(lead=lead).values_list(
+            "from_status", "to_status", "changed_by"
+        )
+    )
+    assert steps == [
+        ("", "new", salesperson.pk),
+        ("new", "contacted", salesperson.pk),
+        ("contacted", "lost", manager.pk),
+    ]

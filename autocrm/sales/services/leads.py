@@ -20,7 +20,7 @@ from autocrm.sales.choices import (
     LeadStatus,
     PurchaseTimeframe,
 )
-from autocrm.sales.models import Lead
+from autocrm.sales.models import Lead, LeadStatusChange
 from autocrm.sales.permissions import may_work_leads, own_dealer_id
 from autocrm.sales.services.common import (
     known_customer,
@@ -157,6 +157,13 @@ def lead_create(
     record_assignment(
         lead=lead, actor=actor, from_dealer=None, from_salesperson=None, reason=reason
     )
+    LeadStatusChange.objects.create(
+        lead=lead,
+        from_status="",
+        to_status=lead.status,
+        changed_at=lead.created_at,
+        changed_by=actor if getattr(actor, "pk", None) else None,
+    )
     lead_saved.send(sender=Lead, lead=lead, created=True, changed=frozenset(CREATE_FIELDS))
     return lead
 
@@ -207,6 +214,14 @@ def save_change(locked: Lead, before: dict[str, Any], *, actor: Any) -> Lead:
     locked.save()
     audit.record_change(locked, before, actor=actor)
     changed = frozenset(name for name in after if after.get(name) != before.get(name))
+    if "status" in changed:
+        LeadStatusChange.objects.create(
+            lead=locked,
+            from_status=before.get("status") or "",
+            to_status=locked.status,
+            changed_at=locked.last_activity_at,
+            changed_by=actor if getattr(actor, "pk", None) else None,
+        )
     lead_saved.send(sender=Lead, lead=locked, created=False, changed=changed)
     return locked
 
