@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "autocrm.activities",
     "autocrm.sales",
     "autocrm.orders",
+    "autocrm.commissions",
     "autocrm.imports",
+    "autocrm.analytics",
 ]
 
 MIDDLEWARE = [

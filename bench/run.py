@@ -30,14 +30,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import customer_360, customer_create, dealer_list, import_throughput, screen_pop
+from bench import (
+    customer_360,
+    customer_create,
+    dealer_list,
+    funnel,
+    import_throughput,
+    my_day,
+    pipeline,
+    reminders,
+    screen_pop,
+)
 from bench.harness import ROOT, machine_description, running_server
 
 MEASUREMENTS = [
     dealer_list.measure,
     screen_pop.measure,
     customer_360.measure,
+    pipeline.measure,
+    funnel.measure,
     customer_create.measure,
+    reminders.measure,
+    my_day.measure,
     import_throughput.measure,
 ]
 

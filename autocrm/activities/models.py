@@ -93,6 +93,11 @@ class Interaction(CustomerOwnedScope, models.Model):
                 fields=["customer", "channel", "-occurred_at", "-id"],
                 name="interaction_channel_idx",
             ),
+            # The reminder engine's "last activity" of a lead: the newest interaction with its
+            # customer at its dealer, one index-only probe per lead.
+            models.Index(
+                fields=["customer", "dealer", "-occurred_at"], name="interaction_dealer_recent_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -351,3 +356,51 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class ReminderRule(models.Model):
+    """The settings of one reminder rule (``autocrm.activities.reminders``): whether it runs,
+    the priority of its tasks, and its numbers (days, months, years; which ones a rule uses and
+    their defaults are in ``reminders.rules.RULES``). One row per rule key, created with the
+    defaults on first read; changed only by ``reminders.settings.reminder_rule_update`` under
+    the optimistic lock (``version``)."""
+
+    key = models.CharField(_("rule"), max_length=40, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=TaskPriority.choices, default=TaskPriority.NORMAL
+    )
+    days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True)
+    escalation_days = models.PositiveSmallIntegerField(
+        _("days before the manager is told"), null=True, blank=True
+    )
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
+    years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
+    # The last day the daily run looked at: the next run starts after it, so each day's
+    # occurrences are read once (``reminders.windows``). Events never change it.
+    covered_until = models.DateField(_("covered until"), null=True, blank=True, editable=False)
+    # When that run started: records changed since then are looked at again.
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        from autocrm.activities.reminders.keys import RuleKey
+
+        return str(RuleKey(self.key).label) if self.key in RuleKey.values else self.key
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:reminder_rule_list")

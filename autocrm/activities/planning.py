@@ -21,7 +21,9 @@ from autocrm.activities.permissions import may_plan, sees_team_plans
 from autocrm.core.scoping import visible_to
 
 # A team view shows at most this many rows; a region's whole day does not fit on a screen.
-TEAM_ROW_LIMIT = 500
+TEAM_ROW_LIMIT = 200
+# "My day" shows the most urgent tasks first; a backlog beyond this is counted, not drawn.
+MY_DAY_ROW_LIMIT = 100
 # The API's task list order: by due date, then id (keyset; task_my_day_idx / task_team_idx).
 TASK_ORDERING = ("due_on", "id")
 APPOINTMENT_ORDERING = ("starts_at", "id")
@@ -59,13 +61,15 @@ def _day_order(rows: QuerySet[Task], today: datetime.date) -> QuerySet[Task]:
     return rows.order_by(overdue_first, "priority", "due_on", "id")
 
 
-def my_day(user: Any, today: datetime.date | None = None) -> list[Task]:
-    """``user``'s open tasks due today or earlier, overdue first, then by priority."""
+def my_day(user: Any, today: datetime.date | None = None, limit: int | None = None) -> list[Task]:
+    """``user``'s open tasks due today or earlier, overdue first, then by priority; the first
+    ``limit`` of them when given."""
     today = today or timezone.localdate()
     rows = tasks_visible(user).filter(
         assignee_id=user.pk, status=TaskStatus.OPEN, due_on__lte=today
     )
-    return list(_day_order(rows, today).select_related("customer"))
+    ordered = _day_order(rows, today).select_related("customer")
+    return list(ordered if limit is None else ordered[:limit])
 
 
 @dataclass(frozen=True)

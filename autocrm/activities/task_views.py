@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from autocrm.activities import task_services
 from autocrm.activities.choices import TaskStatus
 from autocrm.activities.permissions import may_plan, sees_team_plans
-from autocrm.activities.planning import my_day, tasks_visible, team_day
+from autocrm.activities.planning import MY_DAY_ROW_LIMIT, my_day, tasks_visible, team_day
 from autocrm.activities.planning_forms import TaskCompleteForm, TaskForm
 from autocrm.core.errors import ApplicationError
 from autocrm.core.pages import add_service_errors, crumb
@@ -38,7 +38,10 @@ def _day_context(request: HttpRequest) -> dict[str, Any]:
     if team:
         context["groups"] = team_day(request.user)
     else:
-        context["tasks"] = my_day(request.user)
+        tasks = my_day(request.user, limit=MY_DAY_ROW_LIMIT + 1)
+        context["tasks"] = tasks[:MY_DAY_ROW_LIMIT]
+        context["more_tasks"] = len(tasks) > MY_DAY_ROW_LIMIT
+        context["row_limit"] = MY_DAY_ROW_LIMIT
     return context
 
 

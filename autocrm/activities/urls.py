@@ -1,6 +1,7 @@
 from django.urls import path
 
 from autocrm.activities import calendar_views, task_views, views
+from autocrm.activities.reminders import views as reminder_views
 
 app_name = "activities"
 urlpatterns = [
@@ -23,6 +24,9 @@ urlpatterns = [
     path("my-day/", task_views.my_day_view, name="my_day"),
     path("tasks/new/", task_views.task_create_view, name="task_create"),
     path("tasks/<int:task_id>/complete/", task_views.task_complete_view, name="task_complete"),
+    path("reminders/", reminder_views.reminder_rule_list_view, name="reminder_rule_list"),
+    path("reminders/run/", reminder_views.reminder_run_view, name="reminder_run"),
+    path("reminders/<str:key>/", reminder_views.reminder_rule_edit_view, name="reminder_rule_edit"),
     path("calendar/", calendar_views.calendar_view, name="calendar"),
     path("calendar/book/", calendar_views.appointment_book_view, name="appointment_book"),
     path(

@@ -36,6 +36,12 @@ def _plans(user: Any) -> bool:
     return may_plan(user)
 
 
+def _manages_reminders(user: Any) -> bool:
+    from autocrm.activities.reminders.settings import may_manage_reminders
+
+    return may_manage_reminders(user)
+
+
 def register() -> None:
     """Called from the app's ``AppConfig.ready``."""
     register_menu(
@@ -54,6 +60,15 @@ def register() -> None:
             url_name="activities:calendar",
             order=11,
             allowed=_plans,
+        )
+    )
+    register_menu(
+        MenuEntry(
+            section=_("Administration"),
+            label=_("Reminder rules"),
+            url_name="activities:reminder_rule_list",
+            order=820,
+            allowed=_manages_reminders,
         )
     )
     register_menu(

@@ -6,27 +6,38 @@ reason); should the database still refuse a chunk (a concurrent write), its halv
 on their own, down to single rows, so one bad row never blocks the others. Unchanged rows (same
 source, key and row hash) are skipped, so importing the same file again changes nothing.
 
-Where the time goes, per million rows (PostgreSQL, medium demo data; see ``bench/``): reading
-and normalising some 100 s of CPU, in a second process (``streaming``) that works a few
-chunks ahead, kept cheap by the fast paths in ``customers.identifiers`` and ``normalising``;
-resolving and preparing the writes some 80 s in this process (a fixed number of queries per
-chunk: ``resolution``); PostgreSQL some 110 s, most of it maintaining the indexes of the tables
-written (one COPY per table and chunk: ``writing``, ``bulk``; foreign keys checked per table,
-not per row: ``references``). Chunks of 10,000 rows keep the per-chunk round trips few.
+Three things run at once on PostgreSQL: a second process reads and normalises the file a few
+chunks ahead (``streaming``); this thread resolves chunk N+1 (``resolution``: a fixed number of
+queries per chunk) while a writer thread, on a connection of its own, writes chunk N
+(``ChunkWriter``; ``writing``, ``bulk``, ``references``: one COPY per table and chunk). Chunks
+are written in the order they were planned. A chunk planned while earlier ones are still being
+written sees what those create through their ``resolution.Overlay`` (the ids of new customers
+and vehicles are reserved when a chunk is planned), so a row matches a customer created a few
+chunks earlier exactly as if those were already committed. Should the database refuse a chunk,
+the writer leaves the chunks queued after it alone; they are then planned again and written
+here, one after the other, with the halving retry above, and the pipeline resumes. Counts, row
+errors and progress are taken when a chunk is committed. SQLite (one writer at a time) and a
+caller's open transaction (which another connection could not see) get the sequential path.
+
+Where the time goes, per million rows: see ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
+import queue
+import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from autocrm.core.channels import Channel, working_through
@@ -34,11 +45,23 @@ from autocrm.imports.models import ImportRun, ImportStatus
 from autocrm.imports.normalising import Incoming, RowError
 from autocrm.imports.reading import check_recognisable, open_table
 from autocrm.imports.references import ReferenceCheck, set_wise_checks_possible
-from autocrm.imports.resolution import Catalogue, KnownRecord, Resolver, known_records
+from autocrm.imports.resolution import (
+    Catalogue,
+    ChunkPlan,
+    KnownRecord,
+    Overlay,
+    Resolver,
+    known_records,
+    reserve,
+)
 from autocrm.imports.streaming import chunks_ahead
 from autocrm.imports.writing import TABLES_WRITTEN, write_chunk
 
 CHUNK_SIZE = 10_000
+# Whether chunks are written by a second thread while the next ones are resolved (PostgreSQL).
+CONCURRENT_WRITING = True
+# Chunks planned and not yet committed, at most: the one being written and those queued.
+_IN_FLIGHT = 3
 Progress = Callable[[int], None]
 
 
@@ -58,6 +81,119 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+def _counts_of(plan: ChunkPlan) -> Counts:
+    counts = Counts()
+    for planned in plan.rows:
+        counts.customers_created += planned.customer_is_new
+        counts.customers_matched += not planned.customer_is_new
+        if planned.vehicle is not None:
+            counts.vehicles_created += planned.vehicle_is_new
+            counts.vehicles_matched += not planned.vehicle_is_new
+        counts.rows_for_review += planned.review is not None
+    return counts
+
+
+@dataclass(eq=False)
+class Batch:
+    """A chunk handed to the writer: its rows to write, planned with their ids reserved (no
+    plan: nothing to write, the batch only carries the progress in order)."""
+
+    rows: list[Incoming]
+    records: dict[str, KnownRecord]
+    rows_read: int  # the rows read once this chunk is done, for the progress bar
+    plan: ChunkPlan | None = None
+    overlay: Overlay | None = None
+
+
+WRITTEN, REFUSED, SKIPPED, BROKEN = "written", "refused", "skipped", "broken"
+_STOP, _RESUME = "stop", "resume"
+
+
+class ChunkWriter:
+    """A thread writing planned chunks in order, each in its own transaction on the thread's
+    own connection; psycopg lets other threads run while PostgreSQL works. Every batch gets
+    one outcome, in order: WRITTEN; REFUSED (a DatabaseError: rolled back) after which every
+    batch is SKIPPED until ``resume``; BROKEN (any other error: the thread ends)."""
+
+    def __init__(self, *, run: ImportRun, actor: Any, set_wise_checks: bool) -> None:
+        self.run, self.actor, self.set_wise_checks = run, actor, set_wise_checks
+        self.inbox: queue.Queue[Batch | str] = queue.Queue()
+        self.outcomes: queue.Queue[tuple[Batch, str, BaseException | None]] = queue.Queue()
+        self.abandoned = threading.Event()
+        # The import's channel (a context variable) and language go along to the thread.
+        context = contextvars.copy_context()
+        self.thread = threading.Thread(
+            target=context.run,
+            args=(self._work, translation.get_language()),
+            name=f"import-{run.pk}-writer",
+            daemon=True,
+        )
+        self.thread.start()
+
+    def send(self, batch: Batch) -> None:
+        self.inbox.put(batch)
+
+    def resume(self) -> None:
+        self.inbox.put(_RESUME)
+
+    def outcome(self) -> tuple[Batch, str, BaseException | None]:
+        while True:
+            try:
+                return self.outcomes.get(timeout=5)
+            except queue.Empty:
+                if not self.thread.is_alive():
+                    raise RuntimeError(_("The import's writer ended unexpectedly.")) from None
+
+    def stop(self, *, abandon: bool = False) -> None:
+        """End the thread once it has written what it was sent (``abandon``: skip it)."""
+        if abandon:
+            self.abandoned.set()
+        self.inbox.put(_STOP)
+        self.thread.join()
+
+    def _work(self, language: str | None) -> None:
+        if language:
+            translation.activate(language)
+        refused = False
+        try:
+            while True:
+                batch = self.inbox.get()
+                if batch == _STOP:
+                    return
+                if batch == _RESUME:
+                    refused = False
+                    continue
+                assert isinstance(batch, Batch)
+                if refused or self.abandoned.is_set():
+                    self.outcomes.put((batch, SKIPPED, None))
+                    continue
+                try:
+                    if batch.plan is not None:
+                        with transaction.atomic():
+                            references = ReferenceCheck(enabled=self.set_wise_checks)
+                            write_chunk(
+                                batch.plan, run=self.run, actor=self.actor, references=references
+                            )
+                except DatabaseError as error:
+                    refused = True
+                    self.outcomes.put((batch, REFUSED, error))
+                    continue
+                except BaseException as error:  # handed to the importing thread to raise
+                    self.outcomes.put((batch, BROKEN, error))
+                    return
+                self.outcomes.put((batch, WRITTEN, None))
+        finally:
+            connection.close()  # the thread's own connection
+
+
+def concurrent_writing_possible() -> bool:
+    """A writer thread on a second connection: PostgreSQL, outside the caller's transaction
+    (whose rows a second connection would not see)."""
+    return (
+        CONCURRENT_WRITING and connection.vendor == "postgresql" and not connection.in_atomic_block
+    )
+
+
 @dataclass
 class Importer:
     run: ImportRun
@@ -67,6 +203,9 @@ class Importer:
     errors: list[RowError] = field(default_factory=list)
     # key -> (row hash, row number) of the rows seen so far in this file.
     seen: dict[str, tuple[str, int]] = field(default_factory=dict)
+    writer: ChunkWriter | None = None
+    # Batches sent to the writer and not yet committed, oldest first.
+    in_flight: deque[Batch] = field(default_factory=deque)
 
     def execute(self, path: str | Path) -> Counts:
         mapping = self.run.mapping
@@ -76,8 +215,23 @@ class Importer:
         with working_through(Channel.IMPORT):
             self.resolver = Resolver(Catalogue(), mapping)
             self.set_wise_checks = set_wise_checks_possible(TABLES_WRITTEN)
-            for chunk in chunks_ahead(path, name=name, mapping=mapping, size=CHUNK_SIZE):
-                self._chunk(chunk)
+            concurrent = concurrent_writing_possible()
+            finished = False
+            try:
+                for chunk in chunks_ahead(path, name=name, mapping=mapping, size=CHUNK_SIZE):
+                    if concurrent and self.writer is None:
+                        # Started once the reading process is forked (no thread is forked).
+                        self.writer = ChunkWriter(
+                            run=self.run, actor=self.actor, set_wise_checks=self.set_wise_checks
+                        )
+                    self._chunk(chunk)
+                while self.in_flight:
+                    self._settle_oldest()
+                finished = True
+            finally:
+                if self.writer is not None:
+                    self.writer.stop(abandon=not finished)
+                    self.writer = None
         return self.counts
 
     def _key_column(self) -> str:
@@ -117,15 +271,69 @@ class Importer:
                 self.counts.rows_unchanged += 1
             else:
                 todo.append(incoming)
+        if self.writer is not None:
+            self._hand_over(Batch(todo, records, self.counts.rows_total))
+            return
         if todo:
             self._write(todo, records)
         if self.progress:
             self.progress(self.counts.rows_total)
 
+    # -- concurrent writing ---------------------------------------------------------------
+
+    def _hand_over(self, batch: Batch) -> None:
+        """Plan the batch against the database and the chunks still in flight, and send it."""
+        assert self.writer is not None
+        while len(self.in_flight) >= _IN_FLIGHT:
+            self._settle_oldest()
+        if batch.rows:
+            overlays = [b.overlay for b in self.in_flight if b.overlay is not None]
+            batch.plan = self.resolver.plan(batch.rows, batch.records, overlays)
+            reserve(batch.plan)
+            batch.overlay = Overlay.of(batch.plan)
+        self.in_flight.append(batch)
+        self.writer.send(batch)
+
+    def _settle_oldest(self) -> None:
+        """Wait for the outcome of the oldest batch in flight and take it in."""
+        assert self.writer is not None
+        batch, outcome, error = self.writer.outcome()
+        assert batch is self.in_flight[0], "outcomes come in the order batches were sent"
+        if outcome == BROKEN:
+            assert error is not None
+            raise error
+        if outcome == WRITTEN:
+            self.in_flight.popleft()
+            self._written(batch)
+            return
+        # Refused: it was rolled back, and the writer skips everything sent after it, which
+        # may refer to what it would have created. All of them are planned again and written
+        # here, one after the other (the halving retry of ``_write``).
+        redo = list(self.in_flight)
+        for _later in redo[1:]:
+            self.writer.outcome()
+        self.in_flight.clear()
+        self.writer.resume()
+        for again in redo:
+            if again.rows:
+                self._write(again.rows, again.records)
+            if self.progress:
+                self.progress(again.rows_read)
+
+    def _written(self, batch: Batch) -> None:
+        if batch.plan is not None:
+            self._failed(batch.plan.errors)
+            self.counts.add(_counts_of(batch.plan))
+        if self.progress:
+            self.progress(batch.rows_read)
+
+    # -- sequential writing ---------------------------------------------------------------
+
     def _write(self, rows: list[Incoming], records: dict[str, KnownRecord]) -> None:
         try:
             with transaction.atomic():
                 plan = self.resolver.plan(rows, records)
+                reserve(plan)
                 references = ReferenceCheck(enabled=self.set_wise_checks)
                 write_chunk(plan, run=self.run, actor=self.actor, references=references)
         except DatabaseError as error:
@@ -146,15 +354,7 @@ class Importer:
             self._write(rows[half:], records)
             return
         self._failed(plan.errors)
-        counts = Counts()
-        for planned in plan.rows:
-            counts.customers_created += planned.customer_is_new
-            counts.customers_matched += not planned.customer_is_new
-            if planned.vehicle is not None:
-                counts.vehicles_created += planned.vehicle_is_new
-                counts.vehicles_matched += not planned.vehicle_is_new
-            counts.rows_for_review += planned.review is not None
-        self.counts.add(counts)
+        self.counts.add(_counts_of(plan))
 
     def _failed(self, errors: list[RowError]) -> None:
         if errors:

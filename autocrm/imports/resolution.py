@@ -7,18 +7,26 @@ differently named customer, or a name and address shared with a customer without
 is ambiguous: the row lands as a new customer and the pair goes to the review queue, unless the
 pair was decided before (the decision is remembered by fingerprint and existing customer).
 Resolution only reads; nothing is written until the whole chunk is planned.
+
+Chunks are planned while earlier ones are still being written (``pipeline``), so the database
+does not yet show what those create. Each planned chunk therefore leaves an ``Overlay``: the
+identities, contact values, VINs, ownerships and review pairs it creates, under the ids reserved
+for them up front (``reserve``). Planning a chunk adds the overlays of the chunks not yet known to
+be committed to what the database answers, so a row matches a customer or vehicle an earlier
+chunk of the same run creates exactly as if that chunk had been committed first.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from autocrm.customers.models import ContactPoint, Customer
-from autocrm.imports.bulk import one_of
+from autocrm.imports.bulk import one_of, reserve_ids
 from autocrm.imports.models import IdentityReview, ReviewDecision, ReviewReason, SourceRecord
 from autocrm.imports.normalising import Incoming, RowError
 from autocrm.network.models import Dealer
@@ -79,6 +87,9 @@ class PlannedRow:
     review: tuple[int, str] | None = None  # (existing customer id, reason)
     model_id: int | None = None
     dealer_id: int | None = None
+    # The customer's folded name once the row is written (contact values of a chunk are
+    # matched by the chunks after it under this name).
+    customer_name: str = ""
 
 
 @dataclass
@@ -102,10 +113,23 @@ def _mapping(queryset: Any, field: str, values: Any, column: str) -> dict[Any, A
     return dict(_rows(queryset, field, values, column))
 
 
-class Lookups:
-    """What the database already knows about the identities of one chunk."""
+def _named(queryset: Any, field: str, values: Any) -> dict[Any, tuple[int, str]]:
+    """value -> (customer id, folded name) of the customers whose ``field`` is one of ``values``."""
+    return {
+        value: (pk, name) for value, pk, name in _rows(queryset, field, values, "pk", "name_folded")
+    }
 
-    def __init__(self, rows: list[Incoming], records: dict[str, KnownRecord]) -> None:
+
+class Lookups:
+    """What the database already knows about the identities of one chunk, with what the chunks
+    planned before it create (``overlays``: perhaps not committed yet)."""
+
+    def __init__(
+        self,
+        rows: list[Incoming],
+        records: dict[str, KnownRecord],
+        overlays: Sequence[Overlay] = (),
+    ) -> None:
         values = [row.values for row in rows]
         hashes = {row.id_number_hash for row in rows if row.id_number_hash}
         credit_codes = {v["credit_code"] for v in values if v.get("credit_code")}
@@ -113,10 +137,24 @@ class Lookups:
         addresses = {v["address"] for v in values if v.get("address")}
         vins = {v["vin"] for v in values if v.get("vin")}
         active = Customer.objects.filter(is_active=True)
-        self.by_id_hash = _mapping(active, "id_number_hash", hashes, "pk")
-        self.by_credit_code = _mapping(active, "credit_code", credit_codes, "pk")
+        # value -> (customer id, folded name)
+        self.by_id_hash = _named(active, "id_number_hash", hashes)
+        self.by_credit_code = _named(active, "credit_code", credit_codes)
         self.by_mobile = self._customers_by_contact("phone", mobiles)
         self.by_address = self._customers_by_contact("address", addresses)
+        self.vehicles = _mapping(Vehicle.objects.all(), "vin", vins, "pk")
+        open_ownerships = Ownership.objects.filter(ended_on__isnull=True, role="owner")
+        self.owners: dict[int, tuple[CustomerRef, str | None]] = {
+            vehicle_id: (customer_id, number)
+            for vehicle_id, customer_id, number in _rows(
+                open_ownerships, "vehicle_id", self.vehicles.values(), "customer_id",
+                "customer__number",
+            )
+        }  # fmt: skip
+        decisions: dict[tuple[str, int], str] = {}
+        for overlay in overlays:
+            self._add(overlay, mobiles, addresses)
+            decisions.update(overlay.decisions)
         # Remembered decisions matter only where a pair may be ambiguous.
         fingerprints = {row.fingerprint for row in rows if self._has_pairs(row)}
         self.decisions = {
@@ -129,18 +167,31 @@ class Lookups:
                 "decision",
             )
         }
-        self.vehicles = _mapping(Vehicle.objects.all(), "vin", vins, "pk")
-        open_ownerships = Ownership.objects.filter(ended_on__isnull=True, role="owner")
-        self.owners: dict[int, tuple[CustomerRef, str | None]] = {
-            vehicle_id: (customer_id, number)
-            for vehicle_id, customer_id, number in _rows(
-                open_ownerships, "vehicle_id", self.vehicles.values(), "customer_id",
-                "customer__number",
-            )
-        }  # fmt: skip
+        for pair, decision in decisions.items():
+            self.decisions.setdefault(pair, decision)
         survivors = {r.customer_id for r in records.values() if r.customer_id}
         merged = Customer.objects.filter(merged_into__isnull=False)
         self.merged_into = _mapping(merged, "pk", survivors, "merged_into_id")
+
+    def _add(self, overlay: Overlay, mobiles: set[str], addresses: set[str]) -> None:
+        """What one earlier chunk creates, as if it were in the database already."""
+        for identities, created in (
+            (self.by_id_hash, overlay.by_id_hash),
+            (self.by_credit_code, overlay.by_credit_code),
+        ):
+            for value, customer in created.items():
+                identities.setdefault(value, customer)
+        for found, wanted, contacts in (
+            (self.by_mobile, mobiles, overlay.by_mobile),
+            (self.by_address, addresses, overlay.by_address),
+        ):
+            for value in wanted & contacts.keys():
+                holders = dict(found.get(value, ()))
+                holders.update(contacts[value])  # with the name the earlier chunk gives
+                found[value] = list(holders.items())
+        for vin, vehicle_id in overlay.vehicles.items():
+            self.vehicles.setdefault(vin, vehicle_id)
+        self.owners.update(overlay.owners)
 
     @staticmethod
     def _customers_by_contact(kind: str, values: set[str]) -> dict[str, list[tuple[int, str]]]:
@@ -183,8 +234,15 @@ class Resolver:
         self.catalogue = catalogue
         self.mapping = mapping
 
-    def plan(self, rows: list[Incoming], records: dict[str, KnownRecord]) -> ChunkPlan:
-        lookups = Lookups(rows, records)
+    def plan(
+        self,
+        rows: list[Incoming],
+        records: dict[str, KnownRecord],
+        overlays: Sequence[Overlay] = (),
+    ) -> ChunkPlan:
+        """The chunk's plan; ``overlays``: what the chunks planned before it and perhaps not
+        yet committed create."""
+        lookups = Lookups(rows, records, overlays)
         plan = ChunkPlan()
         self.new_by_identity: dict[tuple[str, str], NewCustomer] = {}
         self.new_vehicles: dict[str, tuple[NewVehicle, CustomerRef]] = {}
@@ -217,7 +275,7 @@ class Resolver:
             if dealer_id is None:
                 self._fail(plan, incoming, "dealer_code", _("No active dealer has this code."))
                 return None
-        customer, review = self._customer(incoming, lookups, record)
+        customer, name, review = self._customer(incoming, lookups, record)
         planned = PlannedRow(
             incoming=incoming,
             customer=customer if customer is not None else NewCustomer(incoming),
@@ -226,7 +284,10 @@ class Resolver:
             review=review,
             model_id=model_id,
             dealer_id=dealer_id,
+            customer_name=name,
         )
+        if record is not None and customer is not None:
+            planned.customer_name = incoming.name_folded  # the update renames the customer
         if values.get("vin") and not self._vehicle(planned, lookups, record, plan):
             return None
         if isinstance(planned.customer, NewCustomer) and planned.customer.pk is None:
@@ -253,49 +314,52 @@ class Resolver:
 
     def _customer(
         self, incoming: Incoming, lookups: Lookups, record: KnownRecord | None
-    ) -> tuple[CustomerRef | None, tuple[int, str] | None]:
-        """The customer the row is (None: a new one) and the review to queue, if any."""
+    ) -> tuple[CustomerRef | None, str, tuple[int, str] | None]:
+        """The customer the row is (None: a new one), the customer's folded name once the row
+        is written, and the review to queue, if any."""
         values = incoming.values
+        name = incoming.name_folded
         if record is not None and record.customer_id:
-            return lookups.merged_into.get(record.customer_id, record.customer_id), None
+            # A changed row: it updates the customer, its name included.
+            return lookups.merged_into.get(record.customer_id, record.customer_id), name, None
         for identity in self._identities(values):
             if identity in self.new_by_identity:
-                return self.new_by_identity[identity], None
+                new = self.new_by_identity[identity]
+                return new, new.incoming.name_folded, None
         if incoming.id_number_hash:
             found = lookups.by_id_hash.get(incoming.id_number_hash)
             if found:
-                return found, None
+                return found[0], found[1], None
         if values.get("credit_code") and values["credit_code"] in lookups.by_credit_code:
-            return lookups.by_credit_code[values["credit_code"]], None
-        name = incoming.name_folded
+            return (*lookups.by_credit_code[values["credit_code"]], None)
         mobile = values.get("mobile")
         if mobile:
             for customer_id, existing_name in lookups.by_mobile.get(mobile, ()):
                 if existing_name == name:
-                    return customer_id, None
+                    return customer_id, name, None
         return self._ambiguous(incoming, lookups)
 
     def _ambiguous(
         self, incoming: Incoming, lookups: Lookups
-    ) -> tuple[CustomerRef | None, tuple[int, str] | None]:
+    ) -> tuple[CustomerRef | None, str, tuple[int, str] | None]:
         values, name = incoming.values, incoming.name_folded
         pairs = [
-            (customer_id, ReviewReason.SAME_MOBILE_OTHER_NAME.value)
+            (customer_id, other, ReviewReason.SAME_MOBILE_OTHER_NAME.value)
             for customer_id, other in lookups.by_mobile.get(values.get("mobile", ""), ())
             if other != name
         ] + [
-            (customer_id, ReviewReason.SAME_NAME_ADDRESS_OTHER_PHONE.value)
+            (customer_id, other, ReviewReason.SAME_NAME_ADDRESS_OTHER_PHONE.value)
             for customer_id, other in lookups.by_address.get(values.get("address", ""), ())
             if other == name
         ]
-        for existing, reason in pairs:
+        for existing, existing_name, reason in pairs:
             decision = lookups.decisions.get((incoming.fingerprint, existing))
             if decision == ReviewDecision.SAME:
-                return existing, None
+                return existing, existing_name, None
             if decision is None:
-                return None, (existing, reason)
+                return None, name, (existing, reason)
         # Every pair was decided "different" or is already waiting in the queue.
-        return None, None
+        return None, name, None
 
     def _vehicle(
         self,
@@ -346,3 +410,70 @@ class Resolver:
             # A later row of the chunk for the same VIN must not open a second ownership.
             lookups.owners[vehicle_id] = (customer, incoming.values["name"])
         return True
+
+
+def reserve(plan: ChunkPlan) -> None:
+    """Reserve the ids of the customers and vehicles the plan creates (rows written later, in
+    this chunk or the next ones, refer to them)."""
+    customer_ids = reserve_ids(Customer, len(plan.new_customers))
+    vehicle_ids = reserve_ids(Vehicle, len(plan.new_vehicles))
+    for new, pk in zip(plan.new_customers, customer_ids, strict=True):
+        new.pk = pk
+    for new_vehicle, pk in zip(plan.new_vehicles, vehicle_ids, strict=True):
+        new_vehicle.pk = pk
+
+
+def _id(ref: CustomerRef | VehicleRef) -> int:
+    pk = ref.pk if isinstance(ref, NewCustomer | NewVehicle) else ref
+    assert pk is not None, "reserved before the overlay is taken"
+    return int(pk)
+
+
+@dataclass
+class Overlay:
+    """What one planned chunk creates once written, keyed as ``Lookups`` keys the database's
+    answers: identities (ID number hash, credit code) and contact values (mobile or phone,
+    address) -> customer id and folded name, VINs -> vehicle id, vehicle id -> its new owner,
+    and the review pairs it queues."""
+
+    by_id_hash: dict[str, tuple[int, str]] = field(default_factory=dict)
+    by_credit_code: dict[str, tuple[int, str]] = field(default_factory=dict)
+    by_mobile: dict[str, dict[int, str]] = field(default_factory=dict)
+    by_address: dict[str, dict[int, str]] = field(default_factory=dict)
+    vehicles: dict[str, int] = field(default_factory=dict)
+    owners: dict[int, tuple[CustomerRef, str | None]] = field(default_factory=dict)
+    decisions: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan: ChunkPlan) -> Overlay:
+        """The overlay of a planned chunk whose ids are reserved (``reserve``)."""
+        overlay = cls()
+        for new in plan.new_customers:
+            overlay._identities(new.incoming, _id(new), new.incoming.name_folded)
+        for row in plan.rows:
+            customer_id, name, values = _id(row.customer), row.customer_name, row.incoming.values
+            if row.record is not None and not row.customer_is_new:
+                overlay._identities(row.incoming, customer_id, name)  # the update sets them
+            for value in (values.get("mobile"), values.get("phone")):
+                if value:
+                    overlay.by_mobile.setdefault(value, {})[customer_id] = name
+            if values.get("address"):
+                overlay.by_address.setdefault(values["address"], {})[customer_id] = name
+            if row.vehicle is not None:
+                vehicle_id = _id(row.vehicle)
+                if row.vehicle_is_new:
+                    overlay.vehicles[values["vin"]] = vehicle_id
+                if row.needs_ownership:
+                    number = f"C{customer_id:09d}" if row.customer_is_new else values["name"]
+                    overlay.owners[vehicle_id] = (customer_id, number)
+            if row.review is not None:
+                overlay.decisions[(row.incoming.fingerprint, row.review[0])] = (
+                    ReviewDecision.OPEN.value
+                )
+        return overlay
+
+    def _identities(self, incoming: Incoming, customer_id: int, name: str) -> None:
+        if incoming.id_number_hash:
+            self.by_id_hash.setdefault(incoming.id_number_hash, (customer_id, name))
+        if incoming.values.get("credit_code"):
+            self.by_credit_code.setdefault(incoming.values["credit_code"], (customer_id, name))

@@ -31,11 +31,11 @@ from autocrm.customers.identifiers import (
 )
 from autocrm.customers.models import ContactPoint, Customer, CustomerDealer
 from autocrm.imports.auditing import creation_entries
-from autocrm.imports.bulk import ChunkTables, one_of, reserve_ids
+from autocrm.imports.bulk import ChunkTables, one_of
 from autocrm.imports.models import IdentityReview, ImportRun, SourceRecord
 from autocrm.imports.normalising import Incoming
 from autocrm.imports.references import ReferenceCheck
-from autocrm.imports.resolution import ChunkPlan, NewCustomer, NewVehicle, PlannedRow
+from autocrm.imports.resolution import ChunkPlan, NewCustomer, NewVehicle, PlannedRow, reserve
 from autocrm.vehicles.models import Ownership, Vehicle
 
 _CUSTOMER_COLUMNS = (
@@ -183,14 +183,12 @@ def _update_changed_vehicle(row: PlannedRow, actor: Any) -> None:
 
 
 def _insert_customers_and_vehicles(plan: ChunkPlan, tables: ChunkTables) -> None:
-    customer_ids = reserve_ids(Customer, len(plan.new_customers))
-    vehicle_ids = reserve_ids(Vehicle, len(plan.new_vehicles))
-    for new, pk in zip(plan.new_customers, customer_ids, strict=True):
-        new.pk = pk
-    for new_vehicle, pk in zip(plan.new_vehicles, vehicle_ids, strict=True):
-        new_vehicle.pk = pk
-    tables.references.inserted(Customer, customer_ids)
-    tables.references.inserted(Vehicle, vehicle_ids)
+    if any(new.pk is None for new in plan.new_customers) or any(
+        new.pk is None for new in plan.new_vehicles
+    ):
+        reserve(plan)
+    tables.references.inserted(Customer, [_pk(new) for new in plan.new_customers])
+    tables.references.inserted(Vehicle, [_pk(new) for new in plan.new_vehicles])
     tables.writer(Customer, _CUSTOMER_COLUMNS).insert(
         _new_customer_row(new, _pk(new)) for new in plan.new_customers
     )

@@ -192,3 +192,12 @@ def public_lead_create(request: HttpRequest, payload: PublicLeadIn) -> Status:
         data=data, submission_id=payload.submission_id, honeypot=payload.website
     )
     return Status(201 if answer.created else 200, {"reference": answer.reference})
+
+
+def _mount_opportunities() -> None:
+    from autocrm.sales.api_opportunities import router as opportunity_router
+
+    router.add_router("/", opportunity_router)
+
+
+_mount_opportunities()

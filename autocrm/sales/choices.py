@@ -77,3 +77,59 @@ class LossDecision(models.TextChoices):
 class AssignmentRule(models.TextChoices):
     ROUND_ROBIN = "round_robin", _("Round robin over the salespeople")
     MANUAL = "manual", _("Manual: the dealer manager assigns")
+
+
+class OpportunityStage(models.TextChoices):
+    NEED_ANALYSIS = "need_analysis", _("Need analysis")
+    TEST_DRIVE = "test_drive", _("Test drive")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    ORDER = "order", _("Order")
+    DELIVERY = "delivery", _("Delivery")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+# The open stages in their order: the kanban's columns. "won" follows "delivery" only.
+OPEN_STAGES = (
+    OpportunityStage.NEED_ANALYSIS,
+    OpportunityStage.TEST_DRIVE,
+    OpportunityStage.NEGOTIATION,
+    OpportunityStage.ORDER,
+    OpportunityStage.DELIVERY,
+)
+STAGE_SEQUENCE = (*OPEN_STAGES, OpportunityStage.WON)
+CLOSED_STAGES = (OpportunityStage.WON, OpportunityStage.LOST)
+# The probability (per cent) an opportunity gets on entering a stage; the salesperson may
+# change it afterwards.
+DEFAULT_PROBABILITY = {
+    OpportunityStage.NEED_ANALYSIS: 10,
+    OpportunityStage.TEST_DRIVE: 25,
+    OpportunityStage.NEGOTIATION: 50,
+    OpportunityStage.ORDER: 80,
+    OpportunityStage.DELIVERY: 95,
+    OpportunityStage.WON: 100,
+    OpportunityStage.LOST: 0,
+}
+
+
+class ForecastGrouping(models.TextChoices):
+    SALESPERSON = "salesperson", _("Salesperson")
+    DEALER = "dealer", _("Dealer")
+    REGION = "region", _("Region")
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class QuoteLineKind(models.TextChoices):
+    VEHICLE = "vehicle", _("Vehicle configuration")
+    OPTION = "option", _("Option")
+    ACCESSORY = "accessory", _("Accessory")
+    WARRANTY = "warranty", _("Extended warranty")
+    INSURANCE = "insurance", _("Insurance")
+    DISCOUNT = "discount", _("Discount")

@@ -61,3 +61,18 @@ def own_dealer_id(user: Any) -> int | None:
     if user is None or user.is_superuser or not getattr(user, "role", ""):
         return None
     return user.dealer_id if user.membership == Membership.DEALER else None
+
+
+# Dealer staff who sell (and the HQ administrator) work opportunities and quotes; the region
+# manager, the analyst and the call center only read them.
+ROLES_WORKING_OPPORTUNITIES = frozenset({Role.ADMINISTRATOR, Role.DEALER_MANAGER, Role.SALESPERSON})
+# Moving an opportunity one stage back (a deal that fell back) is a manager's correction.
+ROLES_MOVING_STAGES_BACK = frozenset({Role.ADMINISTRATOR, Role.DEALER_MANAGER})
+
+
+def may_work_opportunities(user: Any) -> bool:
+    return _has_role(user, ROLES_WORKING_OPPORTUNITIES)
+
+
+def may_move_stages_back(user: Any) -> bool:
+    return _has_role(user, ROLES_MOVING_STAGES_BACK)

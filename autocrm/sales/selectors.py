@@ -8,7 +8,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from autocrm.sales.choices import OPEN_STATUSES
-from autocrm.sales.models import Lead, LeadAssignment, LeadLossRequest
+from autocrm.sales.models import (
+    Lead,
+    LeadAssignment,
+    LeadLossRequest,
+    Opportunity,
+    OpportunityStageChange,
+    Quote,
+)
 
 # Newest first; backed by the (…, -id) indexes of Lead.
 LEAD_ORDERING = ("-id",)
@@ -66,3 +73,43 @@ def open_leads_clashing_in_merge(survivor_id: int, merged_ids: list[int]) -> str
                 "has at most one there. Convert or close all but one first."
             ) % {"dealer": leads[0][0], "numbers": ", ".join(number for _d, number in leads)}
     return None
+
+
+# --- opportunities and quotes -------------------------------------------------------------------
+
+OPPORTUNITY_ORDERING = ("-id",)
+QUOTE_ORDERING = ("-id",)
+
+
+def opportunities_visible(user: Any) -> QuerySet[Opportunity]:
+    """The opportunities ``user`` may see (a salesperson: their own), with what a row shows."""
+    return Opportunity.objects.visible_to(user, owner_field="salesperson").select_related(
+        "customer", "dealer", "salesperson", "vehicle_model"
+    )
+
+
+def quotes_visible(user: Any) -> QuerySet[Quote]:
+    """The quotes ``user`` may see: those of the opportunities they see."""
+    return Quote.objects.visible_to(user, owner_field="opportunity__salesperson").select_related(
+        "opportunity", "customer", "dealer"
+    )
+
+
+def stage_history(opportunity: Opportunity) -> list[OpportunityStageChange]:
+    return list(opportunity.stage_changes.select_related("changed_by").order_by("-id"))
+
+
+def customer_opportunities(user: Any, customer: Any) -> list[Opportunity]:
+    """The customer's opportunities the user may see, newest first, each with its quotes (the
+    360 page's panel): two queries."""
+    rows = list(
+        opportunities_visible(user)
+        .filter(customer_id=customer.pk)
+        .order_by(*OPPORTUNITY_ORDERING)[:CUSTOMER_PANEL_LIMIT]
+    )
+    quotes: dict[int, list[Quote]] = {}
+    for quote in Quote.objects.filter(opportunity_id__in=[row.pk for row in rows]).order_by("-id"):
+        quotes.setdefault(quote.opportunity_id, []).append(quote)
+    for row in rows:
+        row.quote_rows = quotes.get(row.pk, [])  # type: ignore[attr-defined]
+    return rows

@@ -180,7 +180,12 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
             "pending_request": next(
                 (item for item in requests if item.decision == LossDecision.PENDING), None
             ),
-            "next_statuses": [LeadStatus(step) for step in NEXT_STATUSES[LeadStatus(lead.status)]],
+            # Converting has its own button: it creates the opportunity.
+            "next_statuses": [
+                LeadStatus(step)
+                for step in NEXT_STATUSES[LeadStatus(lead.status)]
+                if step != LeadStatus.CONVERTED
+            ],
             "history": history_rows(lead, user),
             "may_work": may_work_leads(user) and lead.is_open,
             "may_reassign": may_reassign_leads(user) and lead.is_open,

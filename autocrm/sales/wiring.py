@@ -21,6 +21,16 @@ def _panel_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     }
 
 
+def _opportunity_panel_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
+    from autocrm.sales.permissions import may_work_opportunities
+    from autocrm.sales.selectors import customer_opportunities
+
+    return {
+        "opportunities": customer_opportunities(request.user, customer),
+        "may_create": may_work_opportunities(request.user),
+    }
+
+
 def _may_manage_routing(user: Any) -> bool:
     from autocrm.sales.permissions import may_manage_routing
 
@@ -39,6 +49,30 @@ def register() -> None:
             url_name="sales:routing",
             order=310,
             allowed=_may_manage_routing,
+        )
+    )
+    register_menu(
+        MenuEntry(
+            section=_("Sales"),
+            label=_("Opportunities"),
+            url_name="sales:opportunity_list",
+            order=320,
+        )
+    )
+    register_menu(
+        MenuEntry(section=_("Sales"), label=_("Pipeline"), url_name="sales:pipeline", order=330)
+    )
+    register_menu(
+        MenuEntry(section=_("Sales"), label=_("Forecast"), url_name="sales:forecast", order=340)
+    )
+    register_panel(
+        CustomerPanel(
+            key="opportunities",
+            title=_("Opportunities"),
+            template="sales/panels/opportunities.html",
+            context=_opportunity_panel_context,
+            order=155,
+            column="main",
         )
     )
     register_panel(

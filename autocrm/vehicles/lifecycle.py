@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,11 @@ from autocrm.vehicles.vin import clean_vin
 MAX_BULK_EVENTS = 1000
 # Clocks of sending systems drift; an event further ahead than this is a wrong timestamp.
 FUTURE_TOLERANCE = datetime.timedelta(hours=1)
+
+# Sent by ``insert_events`` inside its transaction, after the events are inserted and the
+# vehicles' statuses moved, with ``vehicle_ids`` (a list): apps keeping a cache derived from a
+# vehicle's road (the orders app's item and order statuses) refresh it.
+vehicle_events_recorded = Signal()
 
 
 class Outcome:
@@ -144,6 +150,7 @@ def insert_events(*, actor: Any, events: list[VehicleEvent]) -> list[VehicleEven
             changed, ["status", "dealer", "version", "updated_at"], batch_size=500
         )
     _bulk_audit(audit_rows, actor=actor)
+    vehicle_events_recorded.send(sender=VehicleEvent, vehicle_ids=list(vehicles))
     return events
 
 

@@ -184,3 +184,16 @@ def test_book_anyway_after_changing_the_booking_warns_about_the_new_overlap(
     confirmed = client.post(url, {**moved, "confirmed_overlaps": str(afternoon.pk)})
     assert confirmed.status_code == 302
     assert Appointment.objects.filter(title="新会议").count() == 1
+
+
+def test_a_backlog_shows_the_most_urgent_hundred_and_says_more_are_due(
+    user_in: Any, client_as: Any
+) -> None:
+    salesperson = user_in(Role.SALESPERSON)
+    today = timezone.localdate()
+    TaskFactory.create_batch(100, assignee=salesperson, due_on=today)
+    TaskFactory(assignee=salesperson, title="最早逾期", due_on=today - datetime.timedelta(days=9))
+    page = client_as(salesperson).get(reverse("activities:my_day")).content.decode()
+    assert page.count('data-testid="task-row"') == 100
+    assert "最早逾期" in page
+    assert 'data-testid="more-tasks"' in page

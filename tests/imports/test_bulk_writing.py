@@ -56,8 +56,8 @@ def test_a_chunk_the_database_refuses_lands_all_its_other_rows(
     VehicleFactory(vin=vin(2))
     looked_up = resolution.Lookups.__init__
 
-    def too_early(self: Any, rows: Any, records: Any) -> None:
-        looked_up(self, rows, records)
+    def too_early(self: Any, rows: Any, records: Any, *overlays: Any) -> None:
+        looked_up(self, rows, records, *overlays)
         self.vehicles.pop(vin(2), None)
 
     monkeypatch.setattr(resolution.Lookups, "__init__", too_early)

@@ -3,7 +3,10 @@ set-up. Behaviour under test goes through the services."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import factory
+from django.utils import timezone
 
 from tests.factories import CustomerFactory
 
@@ -26,3 +29,17 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
         model = "sales.Territory"
 
     postcode_prefix = ""
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """An opportunity written directly at ``stage`` (no history, no audit)."""
+
+    class Meta:
+        model = "sales.Opportunity"
+
+    customer = factory.SubFactory(CustomerFactory)
+    number = factory.Sequence(lambda n: f"O{900000000 + n:09d}")
+    stage = "need_analysis"
+    amount = Decimal("200000.00")
+    probability = 10
+    stage_changed_at = factory.LazyFunction(timezone.now)

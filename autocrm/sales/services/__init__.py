@@ -19,17 +19,45 @@ from autocrm.sales.services.leads import (
     lead_create,
     lead_update,
 )
+from autocrm.sales.services.opportunities import (
+    OPPORTUNITY_FIELDS,
+    allowed_stages,
+    lead_convert,
+    opportunity_change_stage,
+    opportunity_create,
+    opportunity_update,
+)
+from autocrm.sales.services.quotes import (
+    line_amounts,
+    quote_accept,
+    quote_create,
+    quote_reject,
+    quote_revise,
+    quote_send,
+)
 
 __all__ = [
     "CREATE_FIELDS",
     "EDITABLE_FIELDS",
+    "OPPORTUNITY_FIELDS",
+    "allowed_stages",
     "check_status_step",
     "dealer_rule_set",
+    "lead_convert",
     "lead_create",
     "lead_loss_decide",
     "lead_loss_request",
     "lead_reassign",
     "lead_update",
+    "line_amounts",
+    "opportunity_change_stage",
+    "opportunity_create",
+    "opportunity_update",
+    "quote_accept",
+    "quote_create",
+    "quote_reject",
+    "quote_revise",
+    "quote_send",
     "territory_add",
     "territory_remove",
 ]

@@ -31,7 +31,7 @@ from autocrm.sales.choices import (
 )
 
 
-def _dealer_scope(scope: Scope, dealer_field: str = "dealer") -> Q:
+def dealer_scope(scope: Scope, dealer_field: str = "dealer") -> Q:
     if scope.region_path:
         return Q(**{f"{dealer_field}__region__path__startswith": scope.region_path})
     return Q(**{f"{dealer_field}_id": scope.dealer_id or 0})
@@ -159,7 +159,7 @@ class Lead(models.Model):
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
-        return _dealer_scope(scope)
+        return dealer_scope(scope)
 
 
 class LeadAssignment(models.Model):
@@ -272,7 +272,7 @@ class Territory(models.Model):
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
-        return _dealer_scope(scope)
+        return dealer_scope(scope)
 
 
 class DealerLeadRule(models.Model):
@@ -303,7 +303,7 @@ class DealerLeadRule(models.Model):
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
-        return _dealer_scope(scope)
+        return dealer_scope(scope)
 
 
 class LeadStatusChange(models.Model):
