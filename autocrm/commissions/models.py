@@ -22,13 +22,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.commissions.choices import MonthStatus, RateBasis
-from autocrm.core.scoping import Scope, ScopedQuerySet
+from autocrm.core.scoping import Scope, ScopedQuerySet, dealer_in_scope
 
 
 def dealer_scope_filter(scope: Scope, field: str = "dealer") -> Q:
-    if scope.region_path:
-        return Q(**{f"{field}__region__path__startswith": scope.region_path})
-    return Q(**{f"{field}_id": scope.dealer_id})
+    return dealer_in_scope(scope, field)
 
 
 class CommissionPlan(models.Model):

@@ -13,7 +13,7 @@ An object outside the user's scope is "not found", never "forbidden" (``access_o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
@@ -40,6 +40,8 @@ class Scope:
     dealer_id: int | None = None
     dealer_region_ids: tuple[int, ...] = ()
     user_id: int | None = None
+    # A region manager's dealers, read on first use (``region_dealer_ids``).
+    _dealer_ids: list[tuple[int, ...]] = field(default_factory=list, compare=False, repr=False)
 
 
 class ScopedModel(Protocol):
@@ -88,6 +90,26 @@ def _compute_scope(user: User) -> Scope | None:
     return None
 
 
+def region_dealer_ids(scope: Scope) -> tuple[int, ...]:
+    """The ids of the dealers in a region manager's subtree, read once per scope (the scope
+    lives as long as its user object: a request)."""
+    if not scope._dealer_ids:
+        from autocrm.network.models import Dealer
+
+        ids = Dealer.objects.filter(region__path__startswith=scope.region_path)
+        scope._dealer_ids.append(tuple(ids.values_list("pk", flat=True)))
+    return scope._dealer_ids[0]
+
+
+def dealer_in_scope(scope: Scope, field: str = "dealer") -> Q:
+    """Rows whose ``field`` (a dealer foreign key, possibly across relations) is a dealer in
+    scope. A region's dealers are given as a list of ids rather than joined: the planner then
+    has two tables fewer to order, which was most of a kanban column's time (6 of 8 ms)."""
+    if scope.region_path:
+        return Q(**{f"{field}_id__in": region_dealer_ids(scope)})
+    return Q(**{f"{field}_id": scope.dealer_id or 0})
+
+
 def forget_scope(user: Any) -> None:
     """Drop the cached scope, after the user's membership changed."""
     if hasattr(user, _SCOPE_CACHE_ATTRIBUTE):
@@ -114,12 +136,12 @@ def visible_to(
         return queryset.none()
     if not scope.sees_everything:
         queryset = queryset.filter(scope_filter(scope))
-    if owner_field is not None and _limited_to_own_records(user):
+    if owner_field is not None and limited_to_own_records(user):
         queryset = queryset.filter(**{owner_field: scope.user_id})
     return queryset
 
 
-def _limited_to_own_records(user: Any) -> bool:
+def limited_to_own_records(user: Any) -> bool:
     from autocrm.accounts.choices import Role
 
     return getattr(user, "role", None) == Role.SALESPERSON

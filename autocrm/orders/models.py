@@ -16,14 +16,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core.scoping import Scope, ScopedQuerySet
+from autocrm.core.scoping import Scope, ScopedQuerySet, dealer_in_scope
 from autocrm.orders.choices import ItemStatus, OrderKind, OrderStatus
 
 
 def dealer_scope(scope: Scope, dealer_field: str = "dealer") -> Q:
-    if scope.region_path:
-        return Q(**{f"{dealer_field}__region__path__startswith": scope.region_path})
-    return Q(**{f"{dealer_field}_id": scope.dealer_id or 0})
+    return dealer_in_scope(scope, dealer_field)
 
 
 class VehicleOrder(models.Model):

@@ -4,10 +4,10 @@ template include per card cost more than the queries behind the whole board."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape as _escape
 from typing import Any
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,42 +28,38 @@ def card_html(
     model = card.vehicle_model
     days = card.days_in_stage
     refusal = list(refusal)
-    return format_html(
-        '<div class="card card-sm mb-2 pipeline-card{}" data-testid="pipeline-card" '
-        'id="opportunity-card-{}" data-id="{}" data-stage="{}" data-version="{}" '
-        'data-url="{}{}/stage/"{}><div class="card-body p-2">'
-        '<div class="d-flex"><a href="{}{}/" class="fw-bold text-truncate">{}</a>'
-        '<span class="ms-auto text-secondary small">{}</span></div>'
-        '<div class="small text-secondary text-truncate">{}</div>'
-        '<div class="d-flex small"><span>{}</span><span class="ms-auto">{}%</span></div>'
-        '<div class="d-flex small text-secondary"><span>{} {}</span>'
-        '<span class="ms-auto">{}</span></div>'
-        '<div class="small text-secondary" data-testid="days-in-stage">{}</div>{}</div></div>',
-        " border-danger" if refusal else "",
-        card.pk,
-        card.pk,
-        card.stage,
-        card.version,
-        prefix,
-        card.pk,
-        mark_safe(' draggable="true"') if may_work else "",
-        prefix,
-        card.pk,
-        card.customer.name,
-        card.number or "",
-        f"{model.name} {model.configuration}".strip() if model is not None else "—",
-        _money(card.amount),
-        card.probability,
-        _("Close"),
-        card.expected_close.isoformat() if card.expected_close else "—",
-        str(card.salesperson) if card.salesperson_id else "—",
-        ngettext("%(days)s day in stage", "%(days)s days in stage", days) % {"days": days},
-        format_html(
-            '<div class="small text-danger mt-1" data-testid="card-refusal" role="alert">{}</div>',
-            " ".join(refusal),
-        )
+    # f-strings with the standard library's escape: a board draws up to 75 cards, and
+    # format_html's per-argument machinery cost some 30 ms of it.
+    e = _escape
+    pk = card.pk
+    border = " border-danger" if refusal else ""
+    draggable = ' draggable="true"' if may_work else ""
+    vehicle = f"{model.name} {model.configuration}".strip() if model is not None else "—"
+    closes = card.expected_close.isoformat() if card.expected_close else "—"
+    close_label = _("Close")  # outside the f-string, where makemessages finds it
+    salesperson = str(card.salesperson) if card.salesperson_id else "—"
+    in_stage = ngettext("%(days)s day in stage", "%(days)s days in stage", days) % {"days": days}
+    refusal_html = (
+        '<div class="small text-danger mt-1" data-testid="card-refusal" role="alert">'
+        f"{e(' '.join(refusal))}</div>"
         if refusal
-        else "",
+        else ""
+    )
+    return mark_safe(
+        f'<div class="card card-sm mb-2 pipeline-card{border}" data-testid="pipeline-card" '
+        f'id="opportunity-card-{pk}" data-id="{pk}" data-stage="{e(card.stage)}" '
+        f'data-version="{card.version}" data-url="{e(prefix)}{pk}/stage/"{draggable}>'
+        '<div class="card-body p-2">'
+        f'<div class="d-flex"><a href="{e(prefix)}{pk}/" class="fw-bold text-truncate">'
+        f"{e(card.customer.name)}</a>"
+        f'<span class="ms-auto text-secondary small">{e(card.number or "")}</span></div>'
+        f'<div class="small text-secondary text-truncate">{e(vehicle)}</div>'
+        f'<div class="d-flex small"><span>{e(_money(card.amount))}</span>'
+        f'<span class="ms-auto">{card.probability}%</span></div>'
+        f'<div class="d-flex small text-secondary"><span>{e(close_label)} {closes}</span>'
+        f'<span class="ms-auto">{e(salesperson)}</span></div>'
+        f'<div class="small text-secondary" data-testid="days-in-stage">{e(in_stage)}</div>'
+        f"{refusal_html}</div></div>"
     )
 
 
@@ -73,12 +69,13 @@ def cards_html(cards: Iterable[Opportunity], *, may_work: bool) -> SafeString:
 
 
 def options_html(rows: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:
-    """``<option>`` elements for (value, label) pairs."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if value == selected else "", label)
+    """``<option>`` elements for (value, label) pairs. Headquarters picks among 1,500 dealers:
+    the standard library's ``escape`` keeps that list to a millisecond or two, where a
+    ``format_html`` per option cost some 80 ms a page."""
+    return mark_safe(
+        "".join(
+            f'<option value="{_escape(str(value))}"'
+            f"{' selected' if value == selected else ''}>{_escape(str(label))}</option>"
             for value, label in rows
-        ),
+        )
     )

@@ -1,7 +1,8 @@
 """Reads behind the pipeline (kanban) page and the forecast, always within the user's scope
 (a salesperson: their own opportunities).
 
-The board is one GROUP BY for the column totals plus one indexed query per open stage for its
+The board is one GROUP BY for the column totals (over ``PipelineTotal``, kept per dealer and
+stage, unless narrowed to a salesperson or a model) plus one indexed query per open stage for its
 first cards (longest in the stage first, keyset on ``stage_changed_at, id``: "more" costs what
 the first page costs). The forecast is one GROUP BY query over open opportunities by
 expected-close month and the chosen grouping.
@@ -19,8 +20,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from autocrm.core.pagination import KeysetPage, keyset_page
+from autocrm.core.scoping import limited_to_own_records
 from autocrm.sales.choices import OPEN_STAGES, ForecastGrouping, OpportunityStage
-from autocrm.sales.models import Opportunity
+from autocrm.sales.models import Opportunity, PipelineTotal
 
 CARDS_PER_COLUMN = 15
 CARD_ORDERING = ("stage_changed_at", "id")
@@ -102,18 +104,34 @@ def column_cards(
     return keyset_page(rows, ordering=CARD_ORDERING, cursor=cursor, limit=CARDS_PER_COLUMN)
 
 
+def _column_totals(user: Any, filters: PipelineFilters) -> QuerySet[Any, dict[str, Any]]:
+    """Count, amount and weighted amount x 100 per open stage. Per dealer and stage they are
+    kept in ``PipelineTotal`` (headquarters sums a few thousand rows, not every open
+    opportunity); a board narrowed to a salesperson or a model, or a salesperson's own,
+    sums its opportunities from their indexes."""
+    if filters.salesperson_id or filters.vehicle_model_id or limited_to_own_records(user):
+        return (
+            _scoped(user, filters)
+            .filter(stage__in=OPEN_STAGES)
+            .values("stage")
+            .annotate(count=Count("id"), total=Sum("amount"), weighted=Sum(_weighted()))
+            .order_by()
+        )
+    kept = PipelineTotal.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
+    if filters.dealer_id:
+        kept = kept.filter(dealer_id=filters.dealer_id)
+    return (
+        kept.values("stage")
+        .annotate(count=Sum("opportunities"), total=Sum("amount"), weighted=Sum("weighted"))
+        .order_by()
+    )
+
+
 def pipeline_board(user: Any, filters: PipelineFilters) -> list[Column]:
     """A column per open stage with its totals (count, amount, weighted amount) and its
     first cards."""
     columns = {stage: Column(stage=stage) for stage in OPEN_STAGES}
-    totals = (
-        _scoped(user, filters)
-        .filter(stage__in=OPEN_STAGES)
-        .values("stage")
-        .annotate(count=Count("id"), total=Sum("amount"), weighted=Sum(_weighted()))
-        .order_by()
-    )
-    for row in totals:
+    for row in _column_totals(user, filters):
         column = columns[OpportunityStage(row["stage"])]
         column.count = row["count"]
         column.amount = Decimal(row["total"] or 0)

@@ -351,6 +351,9 @@ def seed_opportunities(context: SeedContext) -> None:
         writer.flush()
     for model_class in (Lead, Opportunity, Quote):
         after_explicit_ids(model_class)
+    from autocrm.sales import pipeline_totals
+
+    pipeline_totals.rebuild()  # the rows above were copied, not saved one by one
     context.log(
         f"  opportunities: {opportunities.count:,} ({stage_rows.count:,} stage steps), "
         f"quotes: {quotes.count:,} in {time.perf_counter() - started:.1f} s"

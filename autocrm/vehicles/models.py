@@ -15,15 +15,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core.scoping import Scope, ScopedQuerySet
+from autocrm.core.scoping import Scope, ScopedQuerySet, dealer_in_scope
 from autocrm.customers.models import customer_ids_in_scope
 from autocrm.vehicles.choices import EventKind, OwnershipRole, Powertrain, VehicleStatus
 
 
 def _dealer_in_scope(scope: Scope, field: str = "dealer") -> Q:
-    if scope.region_path:
-        return Q(**{f"{field}__region__path__startswith": scope.region_path})
-    return Q(**{f"{field}_id": scope.dealer_id})
+    return dealer_in_scope(scope, field)
 
 
 def vehicle_scope_filter(scope: Scope) -> Q:

@@ -1,5 +1,6 @@
 """The sales app's models: leads and their routing (``leads``), opportunities and their stage
-history (``opportunities``), quotes and their lines (``quotes``)."""
+history (``opportunities``), quotes and their lines (``quotes``),
+the kanban's column totals (``pipeline_totals``)."""
 
 from autocrm.sales.models.leads import (
     DealerLeadRule,
@@ -10,6 +11,7 @@ from autocrm.sales.models.leads import (
     Territory,
 )
 from autocrm.sales.models.opportunities import Opportunity, OpportunityStageChange
+from autocrm.sales.models.pipeline_totals import PipelineTotal
 from autocrm.sales.models.quotes import Quote, QuoteLine
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "LeadStatusChange",
     "Opportunity",
     "OpportunityStageChange",
+    "PipelineTotal",
     "Quote",
     "QuoteLine",
     "Territory",

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core.scoping import Scope, ScopedQuerySet
+from autocrm.core.scoping import Scope, ScopedQuerySet, dealer_in_scope
 from autocrm.customers.choices import CustomerKind
 from autocrm.sales.choices import (
     OPEN_STATUSES,
@@ -32,9 +32,7 @@ from autocrm.sales.choices import (
 
 
 def dealer_scope(scope: Scope, dealer_field: str = "dealer") -> Q:
-    if scope.region_path:
-        return Q(**{f"{dealer_field}__region__path__startswith": scope.region_path})
-    return Q(**{f"{dealer_field}_id": scope.dealer_id or 0})
+    return dealer_in_scope(scope, dealer_field)
 
 
 def _qualification(label: Any) -> models.CharField:

@@ -8,9 +8,11 @@ all of them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from autocrm.core.scoping import Scope, ScopedQuerySet
 from autocrm.sales.choices import OPEN_STAGES, OpportunityStage
 from autocrm.sales.models.leads import dealer_scope
+
+if TYPE_CHECKING:
+    from autocrm.sales.pipeline_totals import Share
 
 
 class Opportunity(models.Model):
@@ -145,8 +150,37 @@ class Opportunity(models.Model):
     def __str__(self) -> str:
         return self.number or str(_("new opportunity"))
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from autocrm.sales.pipeline_totals import Share, move
+
+        with transaction.atomic():
+            if self._state.adding:
+                before = None
+            elif hasattr(self, "_stored_share"):
+                before = self._stored_share
+            else:  # read with some of the share's fields deferred
+                before = Share.of(Opportunity.objects.only(*self._SHARE_FIELDS).get(pk=self.pk))
+            super().save(*args, **kwargs)
+            after = Share.of(self)
+            move(before, after)
+            self._stored_share = after
+
     def get_absolute_url(self) -> str:
         return reverse("sales:opportunity_detail", args=[self.pk])
+
+    # The (dealer, stage) share this row had when it was read, so that saving it moves the
+    # share in ``PipelineTotal`` (``sales.pipeline_totals``) within the same transaction.
+    _SHARE_FIELDS = frozenset({"dealer_id", "stage", "amount", "probability"})
+    _stored_share: Share | None
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Opportunity:
+        instance = super().from_db(db, field_names, values)
+        if cls._SHARE_FIELDS.issubset(field_names):
+            from autocrm.sales.pipeline_totals import Share
+
+            instance._stored_share = Share.of(instance)
+        return instance
 
     @property
     def is_open(self) -> bool:
