@@ -16,6 +16,7 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -74,14 +75,14 @@ def write_csv(path: Path, rows: int) -> int:
     return len(known)
 
 
-def _server_cpu_seconds() -> float | None:
-    """CPU seconds used so far by the processes named ``postgres`` (Linux ``/proc``; None
-    elsewhere). Processes that ended in between are not counted."""
+def _server_cpu_by_process() -> dict[int, float] | None:
+    """CPU seconds used so far by each process named ``postgres`` (Linux ``/proc``; None
+    elsewhere)."""
     proc = Path("/proc")
     if not (proc / "self" / "stat").exists():
         return None
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    used: dict[int, float] = {}
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
@@ -93,8 +94,35 @@ def _server_cpu_seconds() -> float | None:
         if name != "postgres":
             continue
         fields = rest.split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+class ServerCpu:
+    """The PostgreSQL server's CPU seconds over a span, sampled every half second: the
+    backends that serve the import end with it, and a reading taken afterwards alone would
+    miss them (what they used after the last sample, under half a second each, is missed)."""
+
+    def __init__(self) -> None:
+        self.start = _server_cpu_by_process()
+        self.last: dict[int, float] = dict(self.start or {})
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        if self.start is not None:
+            self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            self.last.update(_server_cpu_by_process() or {})
+
+    def seconds(self) -> float | None:
+        if self.start is None:
+            return None
+        self._stop.set()
+        self._thread.join()
+        self.last.update(_server_cpu_by_process() or {})
+        start = self.start
+        return sum(used - start.get(pid, 0.0) for pid, used in self.last.items())
 
 
 def _cpu_summary(client: float, server: float | None) -> str:
@@ -116,7 +144,7 @@ def measure(bench: Any) -> dict[str, Any]:
     known = write_csv(path, rows)
     source = f"bench-{time.strftime('%Y%m%d%H%M%S')}"
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server = _server_cpu_seconds() if connection.vendor == "postgresql" else None
+    server = ServerCpu() if connection.vendor == "postgresql" else None
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "manage.py", "import_records", str(path), "--source", source],
@@ -125,8 +153,7 @@ def measure(bench: Any) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     client_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
-    server_after = _server_cpu_seconds() if server is not None else None
-    server_cpu = server_after - server if server is not None and server_after is not None else None
+    server_cpu = server.seconds() if server is not None else None
     if result.returncode != 0:
         raise RuntimeError(f"import_records failed: {(result.stdout + result.stderr)[-500:]}")
     summary = next(

@@ -23,7 +23,9 @@ from autocrm.core.scoping import visible_to
 # A team view shows at most this many rows; a region's whole day does not fit on a screen.
 TEAM_ROW_LIMIT = 200
 # "My day" shows the most urgent tasks first; a backlog beyond this is counted, not drawn.
-MY_DAY_ROW_LIMIT = 100
+MY_DAY_ROW_LIMIT = 50
+# The team view's tasks, at most (each row is a template with its own form).
+TEAM_TASK_LIMIT = 50
 # The API's task list order: by due date, then id (keyset; task_my_day_idx / task_team_idx).
 TASK_ORDERING = ("due_on", "id")
 APPOINTMENT_ORDERING = ("starts_at", "id")
@@ -68,7 +70,10 @@ def my_day(user: Any, today: datetime.date | None = None, limit: int | None = No
     rows = tasks_visible(user).filter(
         assignee_id=user.pk, status=TaskStatus.OPEN, due_on__lte=today
     )
-    ordered = _day_order(rows, today).select_related("customer")
+    # Customers are fetched for the chosen tasks only (prefetch after the LIMIT): joined in the
+    # query, PostgreSQL looked up the customer of every due task before sorting (949 of them
+    # for the busiest salesperson after the first reminder run: 15 of the query's 26 ms).
+    ordered = _day_order(rows, today).prefetch_related("customer")
     return list(ordered if limit is None else ordered[:limit])
 
 
@@ -123,10 +128,12 @@ class TeamMemberDay:
 
 def team_day(user: Any, today: datetime.date | None = None) -> list[TeamMemberDay]:
     """A manager's team's open tasks due today or earlier, grouped by assignee (by name), each
-    group in "my day" order. At most ``TEAM_ROW_LIMIT`` tasks."""
+    group in "my day" order. At most ``TEAM_TASK_LIMIT`` tasks."""
     today = today or timezone.localdate()
     rows = tasks_visible(user).filter(status=TaskStatus.OPEN, due_on__lte=today)
-    tasks = list(_day_order(rows, today).select_related("customer", "assignee")[:TEAM_ROW_LIMIT])
+    tasks = list(
+        _day_order(rows, today).prefetch_related("customer", "assignee")[:TEAM_TASK_LIMIT]
+    )  # the customers and people of the chosen tasks only (see ``my_day``)
     groups: dict[int, TeamMemberDay] = {}
     for task in tasks:
         group = groups.setdefault(task.assignee_id, TeamMemberDay(task.assignee, today))

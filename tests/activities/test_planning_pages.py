@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from autocrm.accounts.choices import Role
 from autocrm.activities.models import Appointment, Task
+from autocrm.activities.planning import MY_DAY_ROW_LIMIT
 from tests.activities.factories import AppointmentFactory, TaskFactory, in_hours
 
 MINUTE = "%Y-%m-%dT%H:%M"
@@ -186,14 +187,15 @@ def test_book_anyway_after_changing_the_booking_warns_about_the_new_overlap(
     assert Appointment.objects.filter(title="新会议").count() == 1
 
 
-def test_a_backlog_shows_the_most_urgent_hundred_and_says_more_are_due(
+def test_a_backlog_shows_the_most_urgent_fifty_and_says_more_are_due(
     user_in: Any, client_as: Any
 ) -> None:
     salesperson = user_in(Role.SALESPERSON)
     today = timezone.localdate()
-    TaskFactory.create_batch(100, assignee=salesperson, due_on=today)
+    TaskFactory.create_batch(MY_DAY_ROW_LIMIT, assignee=salesperson, due_on=today)
     TaskFactory(assignee=salesperson, title="最早逾期", due_on=today - datetime.timedelta(days=9))
     page = client_as(salesperson).get(reverse("activities:my_day")).content.decode()
-    assert page.count('data-testid="task-row"') == 100
+    assert MY_DAY_ROW_LIMIT == 50
+    assert page.count('data-testid="task-row"') == 50
     assert "最早逾期" in page
     assert 'data-testid="more-tasks"' in page

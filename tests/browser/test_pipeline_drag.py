@@ -9,7 +9,6 @@ import pytest
 
 from autocrm.accounts.choices import Role
 from autocrm.sales.models import Opportunity
-from tests.browser.conftest import _plain_static_files, browser, page  # noqa: F401
 from tests.factories import PASSWORD
 from tests.sales.factories import OpportunityFactory
 
@@ -17,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_dragging_cards_on_the_pipeline(
-    page: Any,  # noqa: F811
+    page: Any,
     live_server: Any,
     network: dict[str, Any],
     user_in: Any,
