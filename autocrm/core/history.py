@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
@@ -16,6 +17,31 @@ from autocrm.core.scoping import visible_to
 
 # Audit entries shown on a detail page, newest first.
 HISTORY_LIMIT = 50
+
+# model -> functions(instance, limit) giving entries of its history that are kept elsewhere than
+# in the audit table, as unsaved ``AuditEntry`` objects (an import's lineage says which import
+# created a record: see ``imports.history``).
+HistorySource = Callable[[Model, int], list[AuditEntry]]
+_history_sources: dict[type[Model], list[HistorySource]] = {}
+
+
+def register_history_source(model: type[Model], source: HistorySource) -> None:
+    """Add ``source``'s entries to the history of every ``model`` record (from an app's
+    ``AppConfig.ready``)."""
+    _history_sources.setdefault(model, []).append(source)
+
+
+def history_entries(instance: Model, limit: int) -> list[AuditEntry]:
+    """The record's latest ``limit`` entries, newest first: its audit entries and those of the
+    registered history sources."""
+    entries = list(history_of(instance)[:limit])
+    sources = _history_sources.get(type(instance)._meta.concrete_model or type(instance), [])
+    if not sources:
+        return entries
+    for source in sources:
+        entries.extend(source(instance, limit))
+    entries.sort(key=lambda entry: entry.occurred_at, reverse=True)
+    return entries[:limit]
 
 
 def _display_value(field: Any, value: Any, related_labels: dict[tuple[str, Any], str]) -> Any:
@@ -64,7 +90,7 @@ def history_rows(instance: Model, user: Any, limit: int | None = None) -> list[d
     """The record's latest ``limit`` (default ``HISTORY_LIMIT``) audit entries, each change as
     field label, before and after, in the user's language (context for ``core/_history.html``)."""
     model = type(instance)
-    entries = list(history_of(instance)[: HISTORY_LIMIT if limit is None else limit])
+    entries = history_entries(instance, HISTORY_LIMIT if limit is None else limit)
     fields = {field.name: field for field in model._meta.concrete_fields}
     related_labels = _related_labels(model, entries, user)
 

@@ -77,8 +77,9 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     # Maintained by the services: the name as compared (width folded, simplified, no spaces)
     # and its pinyin initials (张三丰 -> zsf), both indexed for search and matching.
-    name_folded = models.CharField(max_length=200, editable=False, db_index=True, default="")
-    name_initials = models.CharField(max_length=32, editable=False, db_index=True, default="")
+    # Searched by equality and by prefix: one pattern-ops index each (Meta) serves both.
+    name_folded = models.CharField(max_length=200, editable=False, default="")
+    name_initials = models.CharField(max_length=32, editable=False, default="")
     status = models.CharField(
         _("status"), max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.PROSPECT
     )
@@ -110,6 +111,7 @@ class Customer(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # customer_city_idx: most customers have none
     )
 
     # People (DOMAIN.md 1: personal information).
@@ -171,6 +173,7 @@ class Customer(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        db_index=False,  # customer_merged_into_idx: only merged customers have one
     )
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -186,6 +189,27 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["manager", "id"], name="customer_manager_idx"),
             models.Index(fields=["status", "id"], name="customer_status_idx"),
+            # Pattern operators: the index answers LIKE 'prefix%' whatever the database's
+            # collation, and equality too (a second, plain index would double every insert).
+            models.Index(
+                fields=["name_folded"],
+                name="customer_name_folded_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="customer_name_initials_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            # Partial: an index entry for each of a million NULLs is written and never read.
+            models.Index(
+                fields=["merged_into"],
+                name="customer_merged_into_idx",
+                condition=Q(merged_into__isnull=False),
+            ),
+            models.Index(
+                fields=["city"], name="customer_city_idx", condition=Q(city__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

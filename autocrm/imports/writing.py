@@ -8,9 +8,10 @@ Rows for customers this chunk creates cannot collide with anything (their ids ar
 copied; contact points and dealer links of customers that exist may already be there and are
 inserted with ON CONFLICT DO NOTHING.
 
-Audit: a customer or vehicle the import creates gets a lean creation entry (``auditing.py``)
-naming the source row it came from. A source row that changed since the last import updates its
-customer (and vehicle) through the ORM, with a full before/after change entry, as any edit.
+Audit: the lineage row (``SourceRecord``) of a customer or vehicle the import creates is its
+creation entry (shown in its history by ``imports.history``); no audit row is written per created
+record. A source row that changed since the last import updates its customer (and vehicle)
+through the ORM, with a full before/after change entry, as any edit.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any
 from django.utils import timezone
 
 from autocrm.core.audit import record_change, snapshot
-from autocrm.core.models import AuditEntry
 from autocrm.customers.identifiers import (
     fold_name,
     is_mobile,
@@ -30,7 +30,6 @@ from autocrm.customers.identifiers import (
     protected_id_number_fields,
 )
 from autocrm.customers.models import ContactPoint, Customer, CustomerDealer
-from autocrm.imports.auditing import creation_entries
 from autocrm.imports.bulk import ChunkTables, one_of
 from autocrm.imports.models import IdentityReview, ImportRun, SourceRecord
 from autocrm.imports.normalising import Incoming
@@ -205,7 +204,6 @@ def write_chunk(plan: ChunkPlan, *, run: ImportRun, actor: Any, references: Refe
     """Write the plan; the caller holds the transaction (a chunk lands whole or not at all)."""
     tables = ChunkTables(now=timezone.now(), references=references)
     _insert_customers_and_vehicles(plan, tables)
-    creation_entries(plan, run=run, actor=actor, tables=tables)
     for row in plan.rows:
         if row.record is not None and not row.customer_is_new:
             _update_changed_customer(row, actor)
@@ -309,6 +307,4 @@ def _review_data(row: PlannedRow) -> dict[str, Any]:
 
 
 # The tables a chunk copies rows into (their foreign keys may be checked set-wise).
-TABLES_WRITTEN = (
-    Customer, Vehicle, AuditEntry, ContactPoint, CustomerDealer, Ownership, SourceRecord,
-)  # fmt: skip
+TABLES_WRITTEN = (Customer, Vehicle, ContactPoint, CustomerDealer, Ownership, SourceRecord)

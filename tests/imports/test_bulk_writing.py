@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from autocrm.core.history import history_rows
-from autocrm.core.models import AuditEntry
+from autocrm.core.history import history_entries, history_rows
 from autocrm.customers.models import Customer
 from autocrm.imports import pipeline, resolution, streaming
 from autocrm.imports.models import ImportRun, ImportStatus, SourceRecord
@@ -40,7 +39,6 @@ def test_history_of_an_imported_customer_and_vehicle_names_the_source_row(
         str(change["label"]): change.get("after", change.get("value")) for change in row["changes"]
     }
     assert shown["Customer number"] == customer.number
-    assert shown["Name"] == "张三丰"
     assert shown["Source record"] == "DMS:K7"
     assert shown["Import run"] == run.pk
     vehicle = Vehicle.objects.get()
@@ -112,7 +110,7 @@ def test_ids_of_deleted_customers_are_not_handed_out_again(import_file, catalogu
     new = Customer.objects.get(name="新客户")
     assert new.pk > gone_id
     assert new.number == f"C{new.pk:09d}"
-    assert AuditEntry.objects.filter(object_id=str(new.pk), action="create").count() == 1
+    assert [entry.action for entry in history_entries(new, 10)] == ["create"]
 
 
 def test_reading_in_a_second_process_gives_the_same_outcome(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from autocrm.core.history import history_rows
 from autocrm.core.models import AuditEntry
 from autocrm.customers.identifiers import identifier_hash
 from autocrm.customers.models import ContactPoint, Customer, CustomerDealer
@@ -62,8 +63,15 @@ def test_gbk_csv_lands_customers_vehicles_ownership_and_lineage(import_file, cat
     assert CustomerDealer.objects.filter(customer=customer, dealer=dealer, relation="sold_by")
     record = SourceRecord.objects.get(source="DMS", key="K1")
     assert (record.customer, record.vehicle) == (customer, vehicle)
-    creation = AuditEntry.objects.get(object_id=str(customer.pk), content_type__model="customer")
-    assert creation.channel == "import"
+    # No audit row per created record: the history shows the lineage as the creation.
+    assert not AuditEntry.objects.filter(content_type__model="customer", action="create").exists()
+    for record in (customer, vehicle):
+        creation = history_rows(record, run.created_by)[-1]
+        assert (creation["entry"].action, creation["entry"].channel) == ("create", "import")
+        assert creation["entry"].actor == run.created_by
+        assert {"label": "Source record", "value": "DMS:K1"} in creation["changes"]
+    other = Customer.objects.get(name="李四")
+    assert history_rows(other, run.created_by)[-1]["entry"].changes["source"] == "DMS:K2"
 
 
 def test_utf8_bom_csv(import_file, catalogue) -> None:
