@@ -6,18 +6,21 @@ reason); should the database still refuse a chunk (a concurrent write), its halv
 on their own, down to single rows, so one bad row never blocks the others. Unchanged rows (same
 source, key and row hash) are skipped, so importing the same file again changes nothing.
 
-Three things run at once on PostgreSQL: a second process reads and normalises the file a few
-chunks ahead (``streaming``); this thread resolves chunk N+1 (``resolution``: a fixed number of
-queries per chunk) while a writer thread, on a connection of its own, writes chunk N
-(``ChunkWriter``; ``writing``, ``bulk``, ``references``: one COPY per table and chunk). Chunks
-are written in the order they were planned. A chunk planned while earlier ones are still being
-written sees what those create through their ``resolution.Overlay`` (the ids of new customers
-and vehicles are reserved when a chunk is planned), so a row matches a customer created a few
-chunks earlier exactly as if those were already committed. Should the database refuse a chunk,
-the writer leaves the chunks queued after it alone; they are then planned again and written
-here, one after the other, with the halving retry above, and the pipeline resumes. Counts, row
-errors and progress are taken when a chunk is committed. SQLite (one writer at a time) and a
-caller's open transaction (which another connection could not see) get the sequential path.
+Several things run at once on PostgreSQL: a second process reads and normalises the file a few
+chunks ahead (``streaming``); this thread resolves the next chunk (``resolution``: a fixed number
+of queries per chunk) while two writer threads, each on a connection of its own, write the
+chunks before it, taking turns (``ChunkWriter``; ``writing``, ``bulk``, ``references``: one COPY
+per table and chunk), so that PostgreSQL works on two chunks at once. A chunk planned while
+earlier ones are still being written sees what those create through their
+``resolution.Overlay`` (the ids of new customers and vehicles are reserved when a chunk is
+planned), so a row matches a customer created a few chunks earlier exactly as if those were
+already committed; a chunk that drew on an earlier chunk's overlay is written only once that
+chunk is committed. Should the database refuse a chunk, the writers write nothing more until
+every chunk in flight has an outcome; the refused chunk and those not written are then planned
+again and written here, one after the other, with the halving retry above, and the pipeline
+resumes. Counts, row errors and progress are taken in the order the chunks were planned.
+SQLite (one writer at a time) and a caller's open transaction (which another connection could
+not see) get the sequential path.
 
 Where the time goes, per million rows: see ``docs/benchmarks.md``.
 """
@@ -60,8 +63,10 @@ from autocrm.imports.writing import TABLES_WRITTEN, write_chunk
 CHUNK_SIZE = 10_000
 # Whether chunks are written by a second thread while the next ones are resolved (PostgreSQL).
 CONCURRENT_WRITING = True
-# Chunks planned and not yet committed, at most: the one being written and those queued.
-_IN_FLIGHT = 3
+# Writer threads (connections) on PostgreSQL.
+WRITERS = 2
+# Chunks planned and not yet committed, at most: those being written and those queued.
+_IN_FLIGHT = 4
 Progress = Callable[[int], None]
 
 
@@ -103,20 +108,35 @@ class Batch:
     rows_read: int  # the rows read once this chunk is done, for the progress bar
     plan: ChunkPlan | None = None
     overlay: Overlay | None = None
+    # The earlier batches whose overlays the plan drew on: written after they are committed.
+    after: list[Batch] = field(default_factory=list)
+    writer: ChunkWriter | None = None
+    committed: bool = False
+    settled: threading.Event = field(default_factory=threading.Event)
 
 
 WRITTEN, REFUSED, SKIPPED, BROKEN = "written", "refused", "skipped", "broken"
-_STOP, _RESUME = "stop", "resume"
+_STOP = "stop"
 
 
 class ChunkWriter:
-    """A thread writing planned chunks in order, each in its own transaction on the thread's
-    own connection; psycopg lets other threads run while PostgreSQL works. Every batch gets
-    one outcome, in order: WRITTEN; REFUSED (a DatabaseError: rolled back) after which every
-    batch is SKIPPED until ``resume``; BROKEN (any other error: the thread ends)."""
+    """A thread writing the planned chunks it is sent in order, each in its own transaction on
+    the thread's own connection; psycopg lets other threads run while PostgreSQL works. Every
+    batch gets one outcome, in order: WRITTEN; REFUSED (a DatabaseError: rolled back), which
+    sets ``halted``, shared by the writers of one import: while it is set, and for a batch
+    drawing on one that was not committed, SKIPPED; BROKEN (any other error: the thread ends)."""
 
-    def __init__(self, *, run: ImportRun, actor: Any, set_wise_checks: bool) -> None:
+    def __init__(
+        self,
+        *,
+        run: ImportRun,
+        actor: Any,
+        set_wise_checks: bool,
+        halted: threading.Event,
+        number: int = 1,
+    ) -> None:
         self.run, self.actor, self.set_wise_checks = run, actor, set_wise_checks
+        self.halted = halted
         self.inbox: queue.Queue[Batch | str] = queue.Queue()
         self.outcomes: queue.Queue[tuple[Batch, str, BaseException | None]] = queue.Queue()
         self.abandoned = threading.Event()
@@ -125,16 +145,14 @@ class ChunkWriter:
         self.thread = threading.Thread(
             target=context.run,
             args=(self._work, translation.get_language()),
-            name=f"import-{run.pk}-writer",
+            name=f"import-{run.pk}-writer-{number}",
             daemon=True,
         )
         self.thread.start()
 
     def send(self, batch: Batch) -> None:
+        batch.writer = self
         self.inbox.put(batch)
-
-    def resume(self) -> None:
-        self.inbox.put(_RESUME)
 
     def outcome(self) -> tuple[Batch, str, BaseException | None]:
         while True:
@@ -154,36 +172,43 @@ class ChunkWriter:
     def _work(self, language: str | None) -> None:
         if language:
             translation.activate(language)
-        refused = False
         try:
             while True:
                 batch = self.inbox.get()
                 if batch == _STOP:
                     return
-                if batch == _RESUME:
-                    refused = False
-                    continue
                 assert isinstance(batch, Batch)
-                if refused or self.abandoned.is_set():
-                    self.outcomes.put((batch, SKIPPED, None))
-                    continue
                 try:
-                    if batch.plan is not None:
-                        with transaction.atomic():
-                            references = ReferenceCheck(enabled=self.set_wise_checks)
-                            write_chunk(
-                                batch.plan, run=self.run, actor=self.actor, references=references
-                            )
-                except DatabaseError as error:
-                    refused = True
-                    self.outcomes.put((batch, REFUSED, error))
-                    continue
+                    outcome = self._write(batch)
                 except BaseException as error:  # handed to the importing thread to raise
-                    self.outcomes.put((batch, BROKEN, error))
+                    self.halted.set()
+                    self._settle(batch, BROKEN, error)
                     return
-                self.outcomes.put((batch, WRITTEN, None))
+                self._settle(batch, *outcome)
         finally:
             connection.close()  # the thread's own connection
+
+    def _write(self, batch: Batch) -> tuple[str, BaseException | None]:
+        for earlier in batch.after:  # written by the other writer: wait for its commit
+            earlier.settled.wait()
+        if self.halted.is_set() or self.abandoned.is_set():
+            return SKIPPED, None
+        if not all(earlier.committed for earlier in batch.after):
+            return SKIPPED, None
+        try:
+            if batch.plan is not None:
+                with transaction.atomic():
+                    references = ReferenceCheck(enabled=self.set_wise_checks)
+                    write_chunk(batch.plan, run=self.run, actor=self.actor, references=references)
+        except DatabaseError as error:
+            self.halted.set()
+            return REFUSED, error
+        return WRITTEN, None
+
+    def _settle(self, batch: Batch, outcome: str, error: BaseException | None) -> None:
+        batch.committed = outcome == WRITTEN
+        batch.settled.set()
+        self.outcomes.put((batch, outcome, error))
 
 
 def concurrent_writing_possible() -> bool:
@@ -203,9 +228,11 @@ class Importer:
     errors: list[RowError] = field(default_factory=list)
     # key -> (row hash, row number) of the rows seen so far in this file.
     seen: dict[str, tuple[str, int]] = field(default_factory=dict)
-    writer: ChunkWriter | None = None
-    # Batches sent to the writer and not yet committed, oldest first.
+    writers: list[ChunkWriter] = field(default_factory=list)
+    halted: threading.Event = field(default_factory=threading.Event)
+    # Batches sent to the writers and not yet taken in, oldest first.
     in_flight: deque[Batch] = field(default_factory=deque)
+    sent: int = 0
 
     def execute(self, path: str | Path) -> Counts:
         mapping = self.run.mapping
@@ -219,19 +246,26 @@ class Importer:
             finished = False
             try:
                 for chunk in chunks_ahead(path, name=name, mapping=mapping, size=CHUNK_SIZE):
-                    if concurrent and self.writer is None:
+                    if concurrent and not self.writers:
                         # Started once the reading process is forked (no thread is forked).
-                        self.writer = ChunkWriter(
-                            run=self.run, actor=self.actor, set_wise_checks=self.set_wise_checks
-                        )
+                        self.writers = [
+                            ChunkWriter(
+                                run=self.run,
+                                actor=self.actor,
+                                set_wise_checks=self.set_wise_checks,
+                                halted=self.halted,
+                                number=number,
+                            )
+                            for number in range(1, WRITERS + 1)
+                        ]
                     self._chunk(chunk)
                 while self.in_flight:
                     self._settle_oldest()
                 finished = True
             finally:
-                if self.writer is not None:
-                    self.writer.stop(abandon=not finished)
-                    self.writer = None
+                for writer in self.writers:
+                    writer.stop(abandon=not finished)
+                self.writers = []
         return self.counts
 
     def _key_column(self) -> str:
@@ -271,7 +305,7 @@ class Importer:
                 self.counts.rows_unchanged += 1
             else:
                 todo.append(incoming)
-        if self.writer is not None:
+        if self.writers:
             self._hand_over(Batch(todo, records, self.counts.rows_total))
             return
         if todo:
@@ -282,39 +316,51 @@ class Importer:
     # -- concurrent writing ---------------------------------------------------------------
 
     def _hand_over(self, batch: Batch) -> None:
-        """Plan the batch against the database and the chunks still in flight, and send it."""
-        assert self.writer is not None
+        """Plan the batch against the database and the chunks still in flight, and send it to
+        the writers in turn."""
+        assert self.writers
         while len(self.in_flight) >= _IN_FLIGHT:
             self._settle_oldest()
         if batch.rows:
-            overlays = [b.overlay for b in self.in_flight if b.overlay is not None]
+            earlier = [(b, b.overlay) for b in self.in_flight if b.overlay is not None]
+            overlays = [overlay for _b, overlay in earlier]
             batch.plan = self.resolver.plan(batch.rows, batch.records, overlays)
+            batch.after = [earlier[position][0] for position in sorted(batch.plan.drawn_on)]
             reserve(batch.plan)
             batch.overlay = Overlay.of(batch.plan)
         self.in_flight.append(batch)
-        self.writer.send(batch)
+        self.writers[self.sent % len(self.writers)].send(batch)
+        self.sent += 1
 
-    def _settle_oldest(self) -> None:
-        """Wait for the outcome of the oldest batch in flight and take it in."""
-        assert self.writer is not None
-        batch, outcome, error = self.writer.outcome()
-        assert batch is self.in_flight[0], "outcomes come in the order batches were sent"
+    def _outcome(self, batch: Batch) -> tuple[str, BaseException | None]:
+        assert batch.writer is not None
+        settled, outcome, error = batch.writer.outcome()
+        assert settled is batch, "outcomes come in the order batches were sent"
         if outcome == BROKEN:
             assert error is not None
             raise error
+        return outcome, error
+
+    def _settle_oldest(self) -> None:
+        """Wait for the outcome of the oldest batch in flight and take it in."""
+        batch = self.in_flight[0]
+        outcome, _error = self._outcome(batch)
         if outcome == WRITTEN:
             self.in_flight.popleft()
             self._written(batch)
             return
-        # Refused: it was rolled back, and the writer skips everything sent after it, which
-        # may refer to what it would have created. All of them are planned again and written
-        # here, one after the other (the halving retry of ``_write``).
+        # Refused: it was rolled back, and the writers skip everything after it (a batch may
+        # refer to what it would have created). Once every batch in flight has its outcome,
+        # those not written are planned again and written here, in order, with those written
+        # meanwhile taken in between (the halving retry of ``_write``).
         redo = list(self.in_flight)
-        for _later in redo[1:]:
-            self.writer.outcome()
+        outcomes = [outcome] + [self._outcome(later)[0] for later in redo[1:]]
         self.in_flight.clear()
-        self.writer.resume()
-        for again in redo:
+        self.halted.clear()
+        for again, outcome in zip(redo, outcomes, strict=True):
+            if outcome == WRITTEN:
+                self._written(again)
+                continue
             if again.rows:
                 self._write(again.rows, again.records)
             if self.progress:

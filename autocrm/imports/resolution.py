@@ -98,6 +98,8 @@ class ChunkPlan:
     errors: list[RowError] = field(default_factory=list)
     new_customers: list[NewCustomer] = field(default_factory=list)
     new_vehicles: list[NewVehicle] = field(default_factory=list)
+    # Positions of the overlays (of chunks planned before) this plan drew on.
+    drawn_on: set[int] = field(default_factory=set)
 
 
 def _rows(queryset: Any, field: str, values: Any, *columns: str) -> list[tuple[Any, ...]]:
@@ -152,7 +154,16 @@ class Lookups:
             )
         }  # fmt: skip
         decisions: dict[tuple[str, int], str] = {}
-        for overlay in overlays:
+        # The overlays this chunk draws on (their positions): it may be written only after
+        # those chunks are committed.
+        self.drawn_on: set[int] = set()
+        known_vehicles = set(self.vehicles.values())
+        for position, overlay in enumerate(overlays):
+            touched = overlay.touches(
+                hashes, credit_codes, mobiles, addresses, vins, known_vehicles
+            )
+            if touched or overlay.queues_pairs_of(rows):
+                self.drawn_on.add(position)
             self._add(overlay, mobiles, addresses)
             decisions.update(overlay.decisions)
         # Remembered decisions matter only where a pair may be ambiguous.
@@ -250,6 +261,7 @@ class Resolver:
             planned = self._plan_row(incoming, lookups, records.get(incoming.key), plan)
             if planned is not None:
                 plan.rows.append(planned)
+        plan.drawn_on = lookups.drawn_on
         return plan
 
     def _fail(self, plan: ChunkPlan, incoming: Incoming, target: str, reason: str) -> None:
@@ -443,6 +455,33 @@ class Overlay:
     vehicles: dict[str, int] = field(default_factory=dict)
     owners: dict[int, tuple[CustomerRef, str | None]] = field(default_factory=dict)
     decisions: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def touches(
+        self,
+        id_hashes: set[str],
+        credit_codes: set[str],
+        mobiles: set[str],
+        addresses: set[str],
+        vins: set[str],
+        vehicle_ids: set[int],
+    ) -> bool:
+        """Whether a chunk with these identities, contact values, VINs and known vehicles
+        would see anything of this overlay."""
+        return bool(
+            id_hashes & self.by_id_hash.keys()
+            or credit_codes & self.by_credit_code.keys()
+            or mobiles & self.by_mobile.keys()
+            or addresses & self.by_address.keys()
+            or vins & self.vehicles.keys()
+            or vehicle_ids & self.owners.keys()
+        )
+
+    def queues_pairs_of(self, rows: list[Incoming]) -> bool:
+        """Whether this overlay queues a review pair for an identity among ``rows``."""
+        if not self.decisions:
+            return False
+        queued = {fingerprint for fingerprint, _existing in self.decisions}
+        return any(row.fingerprint in queued for row in rows)
 
     @classmethod
     def of(cls, plan: ChunkPlan) -> Overlay:

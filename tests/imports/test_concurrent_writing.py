@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -179,23 +180,25 @@ def test_a_broken_writer_fails_the_run_and_keeps_the_committed_chunks_whole(
     import_file, catalogue, pipelined, monkeypatch
 ) -> None:
     write = pipeline.write_chunk
-    calls: list[int] = []
 
-    def breaks_on_the_second(chunk_plan: Any, **kwargs: Any) -> None:
-        calls.append(1)
-        if len(calls) == 2:
+    def breaks_on_the_second_chunk(chunk_plan: Any, **kwargs: Any) -> None:
+        if chunk_plan.rows[0].incoming.key == "K3":
             raise RuntimeError("the writer broke")
         write(chunk_plan, **kwargs)
 
-    monkeypatch.setattr(pipeline, "write_chunk", breaks_on_the_second)
+    monkeypatch.setattr(pipeline, "write_chunk", breaks_on_the_second_chunk)
     content = csv_text(*(f"K{n},客户{n},138000000{n:02d},,{vin(n)},M1,,,," for n in range(1, 8)))
 
     with pytest.raises(RuntimeError, match="the writer broke"):
         import_file(content)
 
     assert ImportRun.objects.get().status == ImportStatus.FAILED
-    assert set(Customer.objects.values_list("name", flat=True)) == {"客户1", "客户2"}
-    assert Vehicle.objects.count() == Ownership.objects.count() == SourceRecord.objects.count() == 2
+    names = set(Customer.objects.values_list("name", flat=True))
+    assert not names & {"客户3", "客户4"}
+    # The other writer may have committed a later chunk meanwhile: whole, as every chunk.
+    assert names in ({"客户1", "客户2"}, {"客户1", "客户2", "客户5", "客户6"}, set())
+    assert Vehicle.objects.count() == Ownership.objects.count() == SourceRecord.objects.count()
+    assert Vehicle.objects.count() == len(names)
 
 
 def test_reimporting_under_the_pipeline_changes_nothing(import_file, catalogue, pipelined) -> None:
@@ -218,3 +221,56 @@ def test_reimporting_under_the_pipeline_changes_nothing(import_file, catalogue, 
     after = [model.objects.count() for model in tables]
     # The second run adds its own creation entry (the run), nothing else.
     assert [*after, AuditEntry.objects.count() - 1] == before
+
+
+@pytest.mark.skipif(not CONCURRENT, reason="SQLite writes one chunk at a time")
+def test_two_writers_take_turns_and_a_chunk_waits_for_the_chunk_it_draws_on(
+    import_file, catalogue, monkeypatch
+) -> None:
+    """Chunk 2 (other people) is written while chunk 1 is held; chunk 4, written by the same
+    writer as chunk 2, has a row matching a customer chunk 1 creates: it is written only after
+    chunk 1 is committed."""
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 2)
+    write, plan = pipeline.write_chunk, resolution.Resolver.plan
+    events: list[str] = []
+    second_written, all_planned = threading.Event(), threading.Event()
+    planned: list[int] = []
+
+    def counting(self: Any, rows: Any, records: Any, overlays: Any = ()) -> Any:
+        result = plan(self, rows, records, overlays)
+        planned.append(1)
+        if len(planned) == 4:
+            all_planned.set()
+        return result
+
+    def recorded(chunk_plan: Any, **kwargs: Any) -> None:
+        key = chunk_plan.rows[0].incoming.key
+        events.append(f"start {key}")
+        if key == "K1":
+            assert second_written.wait(timeout=20), "chunk 2 was written meanwhile"
+            assert all_planned.wait(timeout=20)
+            time.sleep(0.5)  # time for the other writer to take chunk 4 too early
+        write(chunk_plan, **kwargs)
+        events.append(f"end {key}")
+        if key == "K3":
+            second_written.set()
+
+    monkeypatch.setattr(resolution.Resolver, "plan", counting)
+    monkeypatch.setattr(pipeline, "write_chunk", recorded)
+    content = csv_text(
+        f"K1,甲,13800000001,,{vin(1)},M1,,,,",
+        f"K2,乙,13800000002,,{vin(2)},M1,,,,",
+        f"K3,丙,13800000003,,{vin(3)},M1,,,,",
+        f"K4,丁,13800000004,,{vin(4)},M1,,,,",
+        f"K5,戊,13800000005,,{vin(5)},M1,,,,",
+        f"K6,己,13800000006,,{vin(6)},M1,,,,",
+        f"K7,甲,13800000001,,{vin(7)},M1,,,,",  # chunk 1's new customer
+    )
+
+    run = import_file(content)
+
+    assert (run.status, run.customers_created, run.customers_matched) == ("done", 6, 1)
+    assert events.index("end K3") < events.index("end K1") < events.index("start K7")
+    assert events.count("start K7") == 1  # not refused and written again
+    first = Customer.objects.get(name="甲")
+    assert set(first.ownerships.values_list("vehicle__vin", flat=True)) == {vin(1), vin(7)}
