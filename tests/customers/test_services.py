@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -54,6 +55,21 @@ def test_id_number_is_stored_protected_and_fills_birth_date_and_gender(user_in: 
     assert stored.id_number_masked == number[:6] + "********" + number[14:]
     assert stored.birth_date == datetime.date(1985, 11, 20)
     assert stored.gender == "female"
+
+
+def test_id_numbers_sealed_before_and_now_both_read_back_and_altered_ones_do_not() -> None:
+    number = resident_id(birth="19851120", sequence="122")
+    sealed = identifiers.encrypt_identifier(number)
+    # Values stored by earlier releases are Fernet tokens under the same derived key.
+    earlier = identifiers._keys(settings.AUTOCRM_IDENTIFIER_KEY).fernet.encrypt(number.encode())
+
+    assert sealed.startswith("g1:") and number not in sealed
+    assert sealed != identifiers.encrypt_identifier(number)  # a fresh nonce each time
+    assert identifiers.decrypt_identifier(sealed) == number
+    assert identifiers.decrypt_identifier(earlier.decode()) == number
+    altered = sealed[:20] + ("A" if sealed[20] != "A" else "B") + sealed[21:]
+    assert identifiers.decrypt_identifier(altered) == ""
+    assert identifiers.decrypt_identifier("g1:not base64!") == ""
 
 
 def test_id_number_with_a_wrong_check_digit_names_the_expected_digit(user_in: Any) -> None:

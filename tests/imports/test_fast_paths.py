@@ -85,6 +85,17 @@ def test_name_forms_are_those_of_fold_name_and_name_initials(name) -> None:
     )
 
 
+# Traditional characters, words zhconv converts as a whole (乾隆, 易經·乾), and the
+# punctuation its words contain.
+SCRIPT_CHARACTERS = "乾隆易經经·。，「」『』《幹什麼干髮發头頭后後里裡面麵王二ab 12"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(SCRIPT_CHARACTERS, max_size=12))
+def test_converting_run_by_run_gives_the_whole_texts_conversion(text) -> None:
+    assert identifiers.to_simplified(text) == identifiers.convert_script(text, "zh-hans")
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.dates(min_value=datetime.date(1900, 1, 1)), st.sampled_from(["%Y-%m-%d", "%Y-%m-%-d"]))
 def test_dates_parse_as_before(date, layout) -> None:
