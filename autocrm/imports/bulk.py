@@ -146,6 +146,9 @@ def one_of(model: type[models.Model], field: str, values: Iterable[Any]) -> Any:
 def array_literal(values: Iterable[Any]) -> str:
     """A PostgreSQL array literal ('{1,2}', '{"a","b"}') of ints or strings, built here: the
     driver adapts a list element by element, in Python, slower than the query runs."""
+    values = list(values)
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
     parts = []
     for value in values:
         if isinstance(value, int):

@@ -11,6 +11,7 @@ Small files, and systems without ``fork``, are read inline by the same generator
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -85,8 +86,21 @@ def _worth_a_process(path: str | Path) -> bool:
     return (cores or 1) > 1 and Path(path).stat().st_size >= PARALLEL_FROM_BYTES
 
 
+# How much the reading process yields to the importing process and to PostgreSQL (a nice
+# value): it only has to stay a few chunks ahead, and the chunks it has read wait for them.
+READER_NICENESS = 10
+
+
+def _yield_to_the_writing() -> None:
+    if hasattr(os, "nice"):
+        # Not allowed here: the reader runs at the importer's priority.
+        with contextlib.suppress(OSError):
+            os.nice(READER_NICENESS)
+
+
 def _read(handover: Any, path: str, name: str, mapping: dict[str, str], size: int) -> None:
     """The second process: normalise, hand over, and report a failure as the exception."""
+    _yield_to_the_writing()
     try:
         for chunk in normalised_chunks(path, name=name, mapping=mapping, size=size):
             handover.put(chunk)

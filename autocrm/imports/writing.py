@@ -56,6 +56,8 @@ _RECORD_COLUMNS = ("source", "key", "customer_id", "vehicle_id", "row_hash", "ru
 
 def _pk(ref: Any) -> int:
     """The id of an existing record, or of one reserved earlier in this chunk."""
+    if type(ref) is int:  # an existing record (most references): no further look
+        return ref
     pk = ref.pk if isinstance(ref, NewCustomer | NewVehicle) else ref
     assert pk is not None, "reserved before it is referred to"
     return int(pk)

@@ -87,7 +87,7 @@ def test_name_forms_are_those_of_fold_name_and_name_initials(name) -> None:
 
 # Traditional characters, words zhconv converts as a whole (乾隆, 易經·乾), and the
 # punctuation its words contain.
-SCRIPT_CHARACTERS = "乾隆易經经·。，「」『』《幹什麼干髮發头頭后後里裡面麵王二ab 12"
+SCRIPT_CHARACTERS = "乾隆易經经·。\uff0c「」『』《幹什麼干髮發头頭后後里裡面麵王二ab 12"
 
 
 @settings(max_examples=1500, deadline=None)
