@@ -44,7 +44,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from autocrm.core.channels import Channel, working_through
-from autocrm.imports.models import ImportRun, ImportStatus
+from autocrm.imports.models import ImportRun, ImportStatus, SourceRecord
 from autocrm.imports.normalising import Incoming, RowError
 from autocrm.imports.reading import check_recognisable, open_table
 from autocrm.imports.references import ReferenceCheck, set_wise_checks_possible
@@ -242,6 +242,10 @@ class Importer:
         with working_through(Channel.IMPORT):
             self.resolver = Resolver(Catalogue(), mapping)
             self.set_wise_checks = set_wise_checks_possible(TABLES_WRITTEN)
+            # A source imported for the first time has no rows seen before: no chunk needs to
+            # look its keys up (a run of the same source started alongside would collide on
+            # the keys either way, and its rows are refused one by one).
+            self.source_known = SourceRecord.objects.filter(source=self.run.source).exists()
             concurrent = concurrent_writing_possible()
             finished = False
             try:
@@ -297,7 +301,9 @@ class Importer:
                 continue
             self.seen[incoming.key] = (incoming.row_hash, incoming.row)
             usable.append(incoming)
-        records = known_records(self.run.source, [row.key for row in usable])
+        records = (
+            known_records(self.run.source, [row.key for row in usable]) if self.source_known else {}
+        )
         todo = []
         for incoming in usable:
             record = records.get(incoming.key)

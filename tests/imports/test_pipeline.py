@@ -227,3 +227,25 @@ def test_unreadable_files_get_a_clear_answer(import_file, content, name, message
     with pytest.raises(UnreadableFile, match=message):
         import_file(content, name=name)
     assert Customer.objects.count() == 0
+
+
+def test_rows_seen_before_are_looked_up_only_for_a_source_imported_before(
+    import_file, catalogue, monkeypatch
+) -> None:
+    from autocrm.imports import pipeline
+
+    looked_up: list[str] = []
+    known = pipeline.known_records
+
+    def recording(source: str, keys: list[str]) -> Any:
+        looked_up.append(source)
+        return known(source, keys)
+
+    monkeypatch.setattr(pipeline, "known_records", recording)
+    content = csv_text("K1,张三,13800000003,,,,,,,")
+
+    first = import_file(content, source="CRM")
+    again = import_file(content, source="CRM")
+
+    assert looked_up == ["CRM"]  # the second run only
+    assert (first.customers_created, again.rows_unchanged, again.customers_created) == (1, 1, 0)
