@@ -190,7 +190,11 @@ class ChunkWriter:
 
     def _write(self, batch: Batch) -> tuple[str, BaseException | None]:
         for earlier in batch.after:  # written by the other writer: wait for its commit
-            earlier.settled.wait()
+            # A writer that broke leaves the batches queued behind its last one unsettled;
+            # the import is then abandoned, which ends the wait.
+            while not earlier.settled.wait(timeout=0.5):
+                if self.abandoned.is_set():
+                    return SKIPPED, None
         if self.halted.is_set() or self.abandoned.is_set():
             return SKIPPED, None
         if not all(earlier.committed for earlier in batch.after):

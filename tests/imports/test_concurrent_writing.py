@@ -274,3 +274,51 @@ def test_two_writers_take_turns_and_a_chunk_waits_for_the_chunk_it_draws_on(
     assert events.count("start K7") == 1  # not refused and written again
     first = Customer.objects.get(name="甲")
     assert set(first.ownerships.values_list("vehicle__vin", flat=True)) == {vin(1), vin(7)}
+
+
+@pytest.mark.skipif(not CONCURRENT, reason="SQLite writes one chunk at a time")
+def test_a_broken_writer_does_not_leave_the_other_waiting_for_a_chunk_it_never_writes(
+    import_file, catalogue, monkeypatch
+) -> None:
+    """Writer 1 breaks on chunk 3 with chunk 5 queued behind it; writer 2 holds chunk 6,
+    which draws on chunk 5: the run fails, and ends."""
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 2)
+    write, plan = pipeline.write_chunk, resolution.Resolver.plan
+    all_planned = threading.Event()
+    planned: list[int] = []
+
+    def counting(self: Any, rows: Any, records: Any, overlays: Any = ()) -> Any:
+        result = plan(self, rows, records, overlays)
+        planned.append(1)
+        if len(planned) == 6:
+            all_planned.set()
+        return result
+
+    def breaks_on_chunk_3(chunk_plan: Any, **kwargs: Any) -> None:
+        if chunk_plan.rows[0].incoming.key == "K5":
+            all_planned.wait(timeout=20)
+            time.sleep(0.3)  # writer 2 is waiting for chunk 5 by now
+            raise RuntimeError("the writer broke")
+        write(chunk_plan, **kwargs)
+
+    monkeypatch.setattr(resolution.Resolver, "plan", counting)
+    monkeypatch.setattr(pipeline, "write_chunk", breaks_on_chunk_3)
+    rows = [f"K{n},客户{n},138000000{n:02d},,{vin(n)},M1,,,," for n in range(1, 11)]
+    rows.append(f"K11,客户9,13800000009,,{vin(11)},M1,,,,")  # chunk 5's new customer
+    failures: list[BaseException] = []
+
+    def importing() -> None:
+        try:
+            import_file(csv_text(*rows))
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=importing, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+
+    assert not thread.is_alive(), "the import ended"
+    assert [str(error) for error in failures] == ["the writer broke"]
+    assert not Customer.objects.filter(name__in=["客户5", "客户9"]).exists()
