@@ -77,9 +77,10 @@ def orders_by_reference(user: Any, reference: str, limit: int) -> list[VehicleOr
 
 def customer_orders(user: Any, customer: Any) -> list[VehicleOrder]:
     """The customer's orders (ordered for them, or a stock car delivered to them)."""
+    # The order ids of both kinds as one UNION: an OR across the items' join made PostgreSQL
+    # read every order (37 ms of the customer page at 30,000 orders); this is two index probes.
+    ordered = VehicleOrder.objects.filter(customer=customer).order_by().values("id")
+    delivered = VehicleOrderItem.objects.filter(customer=customer).order_by().values("order_id")
     return list(
-        orders_visible(user)
-        .filter(Q(customer=customer) | Q(items__customer=customer))
-        .distinct()
-        .order_by("-id")[:PANEL_LIMIT]
+        orders_visible(user).filter(pk__in=ordered.union(delivered)).order_by("-id")[:PANEL_LIMIT]
     )

@@ -619,3 +619,28 @@ def test_a_stock_car_is_credited_to_the_salesperson_who_sells_it(
     services.order_item_deliver(actor=seller, item=item, customer=CustomerFactory())
     item.refresh_from_db()
     assert item.salesperson == seller
+
+
+def test_the_customer_page_lists_orders_for_them_and_stock_cars_delivered_to_them(
+    admin: Any, user_in: Any, network: Any, catalogue: Any, buyer: Any
+) -> None:
+    from autocrm.orders.selectors import customer_orders
+
+    manager, seller = user_in(Role.DEALER_MANAGER), user_in(Role.SALESPERSON)
+    dealer = network["east_dealer"]
+    placed = order_at_dealer(
+        actor=manager, admin=admin, dealer=dealer, vehicle_model=catalogue, customer=buyer
+    )
+    stock = order_at_dealer(actor=manager, admin=admin, dealer=dealer, vehicle_model=catalogue)
+    order_at_dealer(
+        actor=manager,
+        admin=admin,
+        dealer=dealer,
+        vehicle_model=catalogue,
+        customer=CustomerFactory(),
+    )
+    services.order_item_deliver(
+        actor=seller, item=stock.items.get(), customer=buyer, price=Decimal("1")
+    )
+
+    assert customer_orders(admin, buyer) == [stock, placed]
