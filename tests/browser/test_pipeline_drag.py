@@ -35,6 +35,9 @@ def test_dragging_cards_on_the_pipeline(
         f".pipeline-drop[data-stage=test_drive] #opportunity-card-{moved.pk}[data-stage=test_drive]"
     )
     assert Opportunity.objects.get(pk=moved.pk).stage == "test_drive"
+    # A move reloads the whole board (its totals); the next drag waits for that, or its card
+    # would be replaced while its answer is on the way.
+    page.wait_for_load_state("networkidle")
 
     page.drag_and_drop(f"#opportunity-card-{jumper.pk}", ".pipeline-drop[data-stage=order]")
     page.wait_for_selector(f"#opportunity-card-{jumper.pk} [data-testid=card-refusal]")
