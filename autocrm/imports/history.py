@@ -22,12 +22,19 @@ from autocrm.vehicles.models import Vehicle
 
 
 def _creation(
-    instance: Model, records: list[SourceRecord], identity: dict[str, list[object]]
+    instance: Customer | Vehicle, link: str, identity: dict[str, list[object]]
 ) -> list[AuditEntry]:
-    """``identity``: the fields the record was created with that never change (its number)."""
-    if not records:
+    """The creation entry of ``instance`` from the row that created it (``link``: the lineage's
+    foreign key to it), if an import did; ``identity``: the fields it was created with that
+    never change (its number)."""
+    record = (
+        SourceRecord.objects.filter(**{link: instance.pk}, first_seen_at=instance.created_at)
+        .select_related("run__created_by")
+        .order_by("id")
+        .first()
+    )
+    if record is None:
         return []
-    record = records[0]
     run = record.run
     origin = {"source": f"{record.source}:{record.key}", "import_run": record.run_id}
     return [
@@ -46,18 +53,10 @@ def _creation(
 def customer_creation(instance: Model, limit: int) -> list[AuditEntry]:
     """The import that created this customer, if one did."""
     assert isinstance(instance, Customer)
-    records = SourceRecord.objects.filter(
-        customer_id=instance.pk, first_seen_at=instance.created_at
-    ).select_related("run__created_by")
-    return _creation(
-        instance, list(records.order_by("id")[:1]), {"number": [None, instance.number]}
-    )
+    return _creation(instance, "customer_id", {"number": [None, instance.number]})
 
 
 def vehicle_creation(instance: Model, limit: int) -> list[AuditEntry]:
     """The import that created this vehicle, if one did."""
     assert isinstance(instance, Vehicle)
-    records = SourceRecord.objects.filter(
-        vehicle_id=instance.pk, first_seen_at=instance.created_at
-    ).select_related("run__created_by")
-    return _creation(instance, list(records.order_by("id")[:1]), {"vin": [None, instance.vin]})
+    return _creation(instance, "vehicle_id", {"vin": [None, instance.vin]})

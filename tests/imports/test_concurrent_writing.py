@@ -66,6 +66,21 @@ def pipelined(monkeypatch: Any) -> SimpleNamespace:
     return seen
 
 
+def _planned(monkeypatch: Any, chunks: int) -> threading.Event:
+    """An event set once ``chunks`` chunks have been planned."""
+    plan, planned, done = resolution.Resolver.plan, [], threading.Event()
+
+    def counting(self: Any, rows: Any, records: Any, overlays: Any = ()) -> Any:
+        result = plan(self, rows, records, overlays)
+        planned.append(1)
+        if len(planned) == chunks:
+            done.set()
+        return result
+
+    monkeypatch.setattr(resolution.Resolver, "plan", counting)
+    return done
+
+
 def _assert_written_by(seen: SimpleNamespace, *, redone: bool = False) -> None:
     if CONCURRENT:
         by_writer = [name.startswith("import-") for name in seen.writers]
@@ -231,17 +246,10 @@ def test_two_writers_take_turns_and_a_chunk_waits_for_the_chunk_it_draws_on(
     writer as chunk 2, has a row matching a customer chunk 1 creates: it is written only after
     chunk 1 is committed."""
     monkeypatch.setattr(pipeline, "CHUNK_SIZE", 2)
-    write, plan = pipeline.write_chunk, resolution.Resolver.plan
+    write = pipeline.write_chunk
+    all_planned = _planned(monkeypatch, 4)
     events: list[str] = []
-    second_written, all_planned = threading.Event(), threading.Event()
-    planned: list[int] = []
-
-    def counting(self: Any, rows: Any, records: Any, overlays: Any = ()) -> Any:
-        result = plan(self, rows, records, overlays)
-        planned.append(1)
-        if len(planned) == 4:
-            all_planned.set()
-        return result
+    second_written = threading.Event()
 
     def recorded(chunk_plan: Any, **kwargs: Any) -> None:
         key = chunk_plan.rows[0].incoming.key
@@ -255,7 +263,6 @@ def test_two_writers_take_turns_and_a_chunk_waits_for_the_chunk_it_draws_on(
         if key == "K3":
             second_written.set()
 
-    monkeypatch.setattr(resolution.Resolver, "plan", counting)
     monkeypatch.setattr(pipeline, "write_chunk", recorded)
     content = csv_text(
         f"K1,甲,13800000001,,{vin(1)},M1,,,,",
@@ -283,16 +290,8 @@ def test_a_broken_writer_does_not_leave_the_other_waiting_for_a_chunk_it_never_w
     """Writer 1 breaks on chunk 3 with chunk 5 queued behind it; writer 2 holds chunk 6,
     which draws on chunk 5: the run fails, and ends."""
     monkeypatch.setattr(pipeline, "CHUNK_SIZE", 2)
-    write, plan = pipeline.write_chunk, resolution.Resolver.plan
-    all_planned = threading.Event()
-    planned: list[int] = []
-
-    def counting(self: Any, rows: Any, records: Any, overlays: Any = ()) -> Any:
-        result = plan(self, rows, records, overlays)
-        planned.append(1)
-        if len(planned) == 6:
-            all_planned.set()
-        return result
+    write = pipeline.write_chunk
+    all_planned = _planned(monkeypatch, 6)
 
     def breaks_on_chunk_3(chunk_plan: Any, **kwargs: Any) -> None:
         if chunk_plan.rows[0].incoming.key == "K5":
@@ -301,7 +300,6 @@ def test_a_broken_writer_does_not_leave_the_other_waiting_for_a_chunk_it_never_w
             raise RuntimeError("the writer broke")
         write(chunk_plan, **kwargs)
 
-    monkeypatch.setattr(resolution.Resolver, "plan", counting)
     monkeypatch.setattr(pipeline, "write_chunk", breaks_on_chunk_3)
     rows = [f"K{n},客户{n},138000000{n:02d},,{vin(n)},M1,,,," for n in range(1, 11)]
     rows.append(f"K11,客户9,13800000009,,{vin(11)},M1,,,,")  # chunk 5's new customer
