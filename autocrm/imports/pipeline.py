@@ -44,6 +44,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from autocrm.core.channels import Channel, working_through
+from autocrm.core.collection import batch_collection
 from autocrm.imports.models import ImportRun, ImportStatus, SourceRecord
 from autocrm.imports.normalising import Incoming, RowError
 from autocrm.imports.reading import check_recognisable, open_table
@@ -243,7 +244,7 @@ class Importer:
         name = self.run.original_name
         with open_table(path, name=name) as table:
             check_recognisable(table.headers, mapping)
-        with working_through(Channel.IMPORT):
+        with working_through(Channel.IMPORT), batch_collection():
             self.resolver = Resolver(Catalogue(), mapping)
             self.set_wise_checks = set_wise_checks_possible(TABLES_WRITTEN)
             # A source imported for the first time has no rows seen before: no chunk needs to
