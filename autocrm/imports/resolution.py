@@ -100,6 +100,9 @@ class ChunkPlan:
     new_vehicles: list[NewVehicle] = field(default_factory=list)
     # Positions of the overlays (of chunks planned before) this plan drew on.
     drawn_on: set[int] = field(default_factory=set)
+    # (customer id, kind, normalised value) of contact points that exist, or that a chunk this
+    # plan drew on creates: a matched customer's row need not write them again.
+    known_contacts: set[tuple[int, str, str]] = field(default_factory=set)
 
 
 def _rows(queryset: Any, field: str, values: Any, *columns: str) -> list[tuple[Any, ...]]:
@@ -204,6 +207,15 @@ class Lookups:
             self.vehicles.setdefault(vin, vehicle_id)
         self.owners.update(overlay.owners)
 
+    def known_contacts(self) -> set[tuple[int, str, str]]:
+        """The contact points found (``by_mobile``: kind phone; ``by_address``), as
+        (customer id, kind, normalised value)."""
+        known = set()
+        for kind, found in (("phone", self.by_mobile), ("address", self.by_address)):
+            for value, holders in found.items():
+                known.update((customer_id, kind, value) for customer_id, _name in holders)
+        return known
+
     @staticmethod
     def _customers_by_contact(kind: str, values: set[str]) -> dict[str, list[tuple[int, str]]]:
         """normalised value -> [(active customer id, folded name)] holding it."""
@@ -262,6 +274,7 @@ class Resolver:
             if planned is not None:
                 plan.rows.append(planned)
         plan.drawn_on = lookups.drawn_on
+        plan.known_contacts = lookups.known_contacts()
         return plan
 
     def _fail(self, plan: ChunkPlan, incoming: Incoming, target: str, reason: str) -> None:

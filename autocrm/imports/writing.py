@@ -122,9 +122,11 @@ def _new_vehicle_row(new: NewVehicle, pk: int, model_id: Any, dealer_id: Any) ->
     )
 
 
-def _contact_points(rows: list[PlannedRow]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """(points of customers this chunk creates, points of customers that exist)."""
-    seen: set[tuple[int, str, str]] = set()
+def _contact_points(plan: ChunkPlan) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(points of customers this chunk creates, points of customers that exist and do not
+    have them yet as far as the plan knows: a customer matched by mobile has that mobile)."""
+    rows = plan.rows
+    seen = set(plan.known_contacts)
     primary_taken: set[tuple[int, str]] = set()
     for_new: list[tuple[Any, ...]] = []
     for_existing: list[tuple[Any, ...]] = []
@@ -212,7 +214,7 @@ def write_chunk(plan: ChunkPlan, *, run: ImportRun, actor: Any, references: Refe
             if row.vehicle is not None and not row.vehicle_is_new:
                 _update_changed_vehicle(row, actor)
     contacts = tables.writer(ContactPoint, _CONTACT_COLUMNS)
-    for_new, for_existing = _contact_points(plan.rows)
+    for_new, for_existing = _contact_points(plan)
     contacts.insert(for_new)
     contacts.insert_ignoring_conflicts(for_existing)
     links = {

@@ -11,7 +11,7 @@ import pytest
 
 from autocrm.core.history import history_entries, history_rows
 from autocrm.customers.models import Customer
-from autocrm.imports import pipeline, resolution, streaming
+from autocrm.imports import pipeline, resolution, streaming, writing
 from autocrm.imports.models import ImportRun, ImportStatus, SourceRecord
 from autocrm.vehicles.models import Vehicle
 from tests.factories import CustomerFactory, VehicleFactory
@@ -178,3 +178,30 @@ def test_keys_with_quotes_commas_and_backslashes_are_recognised_on_the_next_impo
     assert (again.rows_unchanged, again.customers_created) == (4, 0)
     keys = set(SourceRecord.objects.values_list("key", flat=True))
     assert keys == {"NULL", 'a"b', "c\\d", "e,f"}
+
+
+def test_a_customer_matched_by_mobile_gets_only_the_contact_points_it_lacks(
+    import_file, catalogue, monkeypatch
+) -> None:
+    existing = CustomerFactory(name="张三")
+    existing.contact_points.create(
+        kind="phone", label="mobile", value="13800000003", normalised="+8613800000003",
+        is_primary=True, is_mobile=True,
+    )  # fmt: skip
+    sent: list[list[tuple[Any, ...]]] = []
+    contact_points = writing._contact_points
+
+    def recorded(plan: Any) -> Any:
+        for_new, for_existing = contact_points(plan)
+        sent.append(for_existing)
+        return for_new, for_existing
+
+    monkeypatch.setattr(writing, "_contact_points", recorded)
+
+    import_file(csv_text(f"K1,张三,138 0000 0003,,{vin(7)},M1,,,,上海市松江区人民路1号"))
+
+    assert [[(row[0], row[1], row[4]) for row in points] for points in sent] == [
+        [(existing.pk, "address", "上海市松江区人民路1号")]
+    ]  # the mobile it was matched by is known: not sent again
+    assert sorted(existing.contact_points.values_list("kind", "normalised")) == [
+        ("address", "上海市松江区人民路1号"), ("phone", "+8613800000003")]  # fmt: skip
