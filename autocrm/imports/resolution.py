@@ -210,7 +210,7 @@ class Lookups:
     def known_contacts(self) -> set[tuple[int, str, str]]:
         """The contact points found (``by_mobile``: kind phone; ``by_address``), as
         (customer id, kind, normalised value)."""
-        known = set()
+        known: set[tuple[int, str, str]] = set()
         for kind, found in (("phone", self.by_mobile), ("address", self.by_address)):
             for value, holders in found.items():
                 known.update((customer_id, kind, value) for customer_id, _name in holders)
