@@ -9,6 +9,7 @@ record carries a visible data-quality flag.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 
@@ -47,7 +48,10 @@ class Vin:
 
 def check_digit(vin: str) -> str:
     """The check digit (0-9 or X) a 17-character VIN should carry at position 9."""
-    total = sum(_TRANSLITERATION[char] * weight for char, weight in zip(vin, _WEIGHTS, strict=True))
+    if len(vin) != len(_WEIGHTS):
+        raise ValueError("a VIN has 17 characters")
+    # map() rather than a generator: the import computes this for every row.
+    total = sum(map(operator.mul, map(_TRANSLITERATION.__getitem__, vin), _WEIGHTS))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
